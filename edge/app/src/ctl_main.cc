@@ -1,0 +1,163 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "edge/app/cli.h"
+#include "edge/app/config.h"
+#include "edge/kiosk/http.h"
+#include "edge/kiosk/http_client.h"
+
+namespace edge::app {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kUsage =
+    "Usage: storeedgectl [--config PATH | --url http://HOST:PORT] COMMAND\n"
+    "\n"
+    "Talks to the running storeedged over its local HTTP API.\n"
+    "\n"
+    "Commands:\n"
+    "  status [--json]   store, version, uptime, database, outbox depth, sync state\n"
+    "\n"
+    "  --config PATH     find the daemon's address in this config ([http] listen)\n"
+    "  --url URL         the daemon's address (default http://127.0.0.1:8080)\n"
+    "\n"
+    "Exit codes: 0 ok, 1 the daemon answered with an error, 2 bad usage,\n"
+    "3 the daemon is not reachable.\n";
+
+struct Target {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string Url() const {
+    return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
+  }
+};
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "storeedgectl: %s\n", message.c_str());
+  return 2;
+}
+
+std::string Bytes(int64_t n) {
+  char buf[32];
+  if (n >= (1 << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
+  else if (n >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
+  return buf;
+}
+
+std::string Duration(int64_t s) {
+  char buf[48];
+  if (s >= 86400) std::snprintf(buf, sizeof buf, "%lldd %lldh %lldm", (long long)(s / 86400), (long long)(s / 3600 % 24), (long long)(s / 60 % 60));
+  else if (s >= 3600) std::snprintf(buf, sizeof buf, "%lldh %lldm %llds", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%lldm %llds", (long long)(s / 60), (long long)(s % 60));
+  else std::snprintf(buf, sizeof buf, "%llds", (long long)s);
+  return buf;
+}
+
+std::string Str(const json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_null()) return "?";
+  return j.dump();
+}
+
+int Status(const Target& t, bool as_json) {
+  auto r = kiosk::HttpRequest(t.host, t.port, "GET", "/api/v1/status", "", {}, std::chrono::seconds(5));
+  if (!r.ok()) {
+    std::fprintf(stderr,
+                 "storeedgectl: cannot reach storeedged at %s (%s)\n"
+                 "  Is the daemon running? Check: systemctl status storeedged\n",
+                 t.Url().c_str(), r.status().message().c_str());
+    return 3;
+  }
+  if (r->status != 200) {
+    std::fprintf(stderr, "storeedgectl: %s answered %d: %s\n", t.Url().c_str(), r->status, r->body.c_str());
+    return 1;
+  }
+  json j = json::parse(r->body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    std::fprintf(stderr, "storeedgectl: %s answered with something that is not JSON\n", t.Url().c_str());
+    return 1;
+  }
+  if (as_json) {
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("store:         %s\n", Str(j["store"]).c_str());
+  std::printf("version:       %s\n", Str(j["version"]).c_str());
+  std::printf("state:         %s\n", Str(j["state"]).c_str());
+  std::printf("uptime:        %s (since %s)\n", Duration(j.value("uptime_s", int64_t{0})).c_str(),
+              Str(j["started"]).c_str());
+  std::printf("config:        %s\n", Str(j["config"]).c_str());
+  const json& db = j["database"];
+  std::printf("database:      %s (%s, schema %s, synchronous %s)\n", Str(db["path"]).c_str(),
+              Bytes(db.value("size_bytes", int64_t{0})).c_str(), Str(db["schema_version"]).c_str(),
+              Str(db["synchronous"]).c_str());
+  std::printf("outbox depth:  %s (last event seq %s)\n", Str(j["outbox"]["depth"]).c_str(),
+              Str(j["outbox"]["last_seq"]).c_str());
+  std::printf("dead letters:  %s\n", Str(j["dead_letters"]).c_str());
+  const json& sync = j["sync"];
+  std::printf("sync:          %s (broker %s)\n", Str(sync["state"]).c_str(), Str(sync["broker"]).c_str());
+  if (sync["last_seq"].is_object()) {
+    for (const auto& [stream, seq] : sync["last_seq"].items()) {
+      std::printf("  %-12s last seq %s\n", stream.c_str(), Str(seq).c_str());
+    }
+  }
+  std::printf("http:          %s\n", Str(j["http"]["listen"]).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int CtlMain(int argc, char** argv) {
+  Target target;
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--config" || a == "--url") {
+      if (i + 1 >= argc) return Usage(a + " needs a value (see --help)");
+      const std::string v = argv[++i];
+      if (a == "--config") {
+        auto c = LoadConfig(v);
+        if (!c.ok()) return Usage("invalid config: " + c.status().message());
+        target.host = c->http.host();
+        target.port = c->http.port();
+        // A daemon listening on every address is reached on loopback.
+        if (target.host == "0.0.0.0") target.host = "127.0.0.1";
+        if (target.host == "::") target.host = "::1";
+      } else {
+        std::string rest = v;
+        if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
+        while (!rest.empty() && rest.back() == '/') rest.pop_back();
+        if (!kiosk::ParseListen(rest, &target.host, &target.port).ok()) {
+          return Usage("--url '" + v + "' is not http://HOST:PORT with an IP address");
+        }
+      }
+    } else {
+      args.push_back(a);
+    }
+  }
+  if (args.empty()) return Usage("no command given (see --help)");
+  if (args[0] == "status") {
+    bool as_json = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--json") as_json = true;
+      else return Usage("status: unknown argument '" + args[i] + "'");
+    }
+    return Status(target, as_json);
+  }
+  return Usage("unknown command '" + args[0] + "' (see --help)");
+}
+
+}  // namespace edge::app
+
+int main(int argc, char** argv) { return edge::app::CtlMain(argc, argv); }

@@ -1,0 +1,46 @@
+#include "edge/app/notify.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace edge::app {
+
+Notifier Notifier::FromEnvironment() {
+  Notifier n;
+  if (const char* s = std::getenv("NOTIFY_SOCKET"); s && *s) n.socket_path_ = s;
+  const char* usec = std::getenv("WATCHDOG_USEC");
+  const char* pid = std::getenv("WATCHDOG_PID");
+  // WATCHDOG_PID names the process meant to ping; a child of ours must not.
+  const bool for_us = !pid || !*pid || std::strtol(pid, nullptr, 10) == ::getpid();
+  if (usec && *usec && for_us) {
+    const long long v = std::strtoll(usec, nullptr, 10);
+    if (v > 0) n.watchdog_ = std::chrono::microseconds(v);
+  }
+  return n;
+}
+
+bool Notifier::Notify(const std::string& state) const {
+  if (socket_path_.empty()) return true;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path_.size() >= sizeof(addr.sun_path)) return false;
+  std::memcpy(addr.sun_path, socket_path_.data(), socket_path_.size());
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
+  if (addr.sun_path[0] == '@') {
+    addr.sun_path[0] = '\0';  // abstract namespace
+  } else {
+    ++len;  // include the terminating NUL of a path
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const ssize_t n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
+                             reinterpret_cast<const sockaddr*>(&addr), len);
+  ::close(fd);
+  return n == static_cast<ssize_t>(state.size());
+}
+
+}  // namespace edge::app

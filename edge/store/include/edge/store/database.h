@@ -1,0 +1,149 @@
+// Database, Statement, Transaction: RAII owners of SQLite's C handles.
+//
+// A Database owns one sqlite3 connection; Statements it prepares borrow it and
+// must be destroyed first. A Transaction rolls back unless committed. None of
+// these is thread-safe: the io_context thread owns the store's connection (a
+// tool such as the backup command opens its own).
+//
+// Every fallible call returns a Status or Result whose message names the
+// operation and SQLite's own message ("step INSERT INTO outbox…: disk I/O
+// error"). SQLITE_BUSY/LOCKED map to Unavailable (transient), SQLITE_CORRUPT
+// and SQLITE_NOTADB to Corruption, SQLITE_FULL/IOERR/CANTOPEN/READONLY/PERM
+// to IoError.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "edge/core/status.h"
+
+namespace edge::store {
+
+using core::Result;
+using core::Status;
+
+// Maps a SQLite result code and message to a Status with `context`.
+Status SqliteStatus(int rc, const std::string& context, const char* message);
+
+class Database;
+
+class Statement {
+ public:
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+  ~Statement() = default;
+
+  // Bind by 1-based index. Binding never fails for valid indexes; an out of
+  // range index is a programming error reported at Step().
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  template <typename T>
+  Statement& Bind(int index, const std::optional<T>& v) {
+    return v ? Bind(index, *v) : BindNull(index);
+  }
+
+  // Runs one step. Returns true when a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  Status Run();
+  // Resets for re-execution and clears bindings.
+  void Reset();
+
+  bool IsNull(int col) const;
+  int64_t Int64(int col) const;
+  double Double(int col) const;
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+
+  const char* sql() const;
+
+ private:
+  friend class Database;
+  struct Deleter {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Status Bound(int rc, int index);
+
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Deleter> stmt_;
+  Status bind_error_;
+};
+
+class Database {
+ public:
+  enum class Mode { kReadWrite, kReadWriteCreate, kReadOnly };
+
+  // Opens `path`. kReadWrite fails with NotFound when the file is missing.
+  // Opening does not read the file yet; the first statement does.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, Mode mode);
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements that return no rows.
+  Status Exec(std::string_view sql);
+  // Prepares a new statement, owned by the caller.
+  Result<Statement> Prepare(std::string_view sql);
+  // A statement prepared once and kept for the life of the connection, reset
+  // and ready to bind. `sql` must be a string literal (the cache key is its
+  // address). Not reentrant for the same literal.
+  Result<Statement*> Cached(const char* sql);
+
+  // Runs a query returning one integer (e.g. "PRAGMA user_version").
+  Result<int64_t> QueryInt(std::string_view sql);
+  // Runs a query returning one text value.
+  Result<std::string> QueryText(std::string_view sql);
+
+  int64_t LastInsertRowid() const;
+  int Changes() const;
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  // Members in reverse release order: statements are finalized before the
+  // connection closes.
+  std::unique_ptr<sqlite3, Deleter> db_;
+  std::string path_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction (the single writer takes its lock up front,
+// so two writers never deadlock on an upgrade); ROLLBACK on destruction unless
+// Commit() succeeded.
+class Transaction {
+ public:
+  static Result<std::unique_ptr<Transaction>> Begin(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Commits. On failure the transaction is rolled back and the error returned.
+  Status Commit();
+  Database& db() { return db_; }
+
+ private:
+  explicit Transaction(Database& db) : db_(db) {}
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace edge::store

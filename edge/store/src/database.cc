@@ -1,0 +1,218 @@
+#include "edge/store/database.h"
+
+namespace edge::store {
+
+Status SqliteStatus(int rc, const std::string& context, const char* message) {
+  std::string msg = context + ": " + (message ? message : sqlite3_errstr(rc));
+  switch (rc & 0xFF) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+      return Status::Ok();
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(std::move(msg));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Corruption(std::move(msg));
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return Status::IoError(std::move(msg));
+    case SQLITE_CONSTRAINT:
+      return Status::AlreadyExists(std::move(msg));
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+      return Status::Internal(std::move(msg));
+    default:
+      return Status::IoError(std::move(msg));
+  }
+}
+
+namespace {
+std::string Shorten(const char* sql) {
+  std::string s = sql ? sql : "";
+  for (char& c : s) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+}  // namespace
+
+// ---- Statement ----
+
+Status Statement::Bound(int rc, int index) {
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ = SqliteStatus(rc, "bind #" + std::to_string(index) + " of " + Shorten(sql()),
+                               sqlite3_errmsg(db_));
+  }
+  return Status::Ok();
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  (void)Bound(sqlite3_bind_int64(stmt_.get(), index, value), index);
+  return *this;
+}
+Statement& Statement::Bind(int index, double value) {
+  (void)Bound(sqlite3_bind_double(stmt_.get(), index, value), index);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view text) {
+  (void)Bound(sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                  SQLITE_UTF8),
+              index);
+  return *this;
+}
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  (void)Bound(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT),
+              index);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  (void)Bound(sqlite3_bind_null(stmt_.get(), index), index);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  const int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteStatus(rc, "step " + Shorten(sql()), sqlite3_errmsg(db_));
+}
+
+Status Statement::Run() {
+  for (;;) {
+    auto r = Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return Status::Ok();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+  bind_error_ = Status::Ok();
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+int64_t Statement::Int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+double Statement::Double(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+std::string Statement::Text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_.get(), col);
+  const int n = sqlite3_column_bytes(stmt_.get(), col);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+std::string Statement::Blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_.get(), col);
+  const int n = sqlite3_column_bytes(stmt_.get(), col);
+  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+const char* Statement::sql() const { return sqlite3_sql(stmt_.get()); }
+
+// ---- Database ----
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<sqlite3, Deleter> db(raw);
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(rc, "open " + path, raw ? sqlite3_errmsg(raw) : nullptr);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  return std::unique_ptr<Database>(new Database(db.release(), path));
+}
+
+Database::~Database() {
+  // Statements must be finalized before the connection closes.
+  cache_.clear();
+}
+
+Status Database::Exec(std::string_view sql) {
+  std::string copy(sql);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db_.get(), copy.c_str(), nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::Ok();
+  Status s = SqliteStatus(rc, "exec " + Shorten(copy.c_str()), err ? err : sqlite3_errmsg(db_.get()));
+  sqlite3_free(err);
+  return s;
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqliteStatus(rc, "prepare " + Shorten(std::string(sql).c_str()), sqlite3_errmsg(db_.get()));
+  }
+  return Statement(db_.get(), stmt);
+}
+
+Result<Statement*> Database::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  auto owned = std::make_unique<Statement>(std::move(st).value());
+  Statement* p = owned.get();
+  cache_.emplace(sql, std::move(owned));
+  return p;
+}
+
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no row from " + std::string(sql));
+  return st->Int64(0);
+}
+
+Result<std::string> Database::QueryText(std::string_view sql) {
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no row from " + std::string(sql));
+  return st->Text(0);
+}
+
+int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+int Database::Changes() const { return sqlite3_changes(db_.get()); }
+
+// ---- Transaction ----
+
+Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
+  EDGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return std::unique_ptr<Transaction>(new Transaction(db));
+}
+
+Transaction::~Transaction() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  if (done_) return Status::Internal("transaction committed twice");
+  Status s = db_.Exec("COMMIT");
+  if (!s.ok()) {
+    (void)db_.Exec("ROLLBACK");
+  }
+  done_ = true;
+  return s;
+}
+
+}  // namespace edge::store

@@ -1,0 +1,77 @@
+#include "edge/store/database.h"
+
+#include <gtest/gtest.h>
+
+#include "edge/testing/temp_dir.h"
+
+namespace edge::store {
+namespace {
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(dir_.File("t.db"), Database::Mode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(db_->Exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)").ok());
+  }
+  int64_t Count() { return *db_->QueryInt("SELECT count(*) FROM t"); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  {
+    auto txn = Transaction::Begin(*db_);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('a')").ok());
+  }
+  EXPECT_EQ(Count(), 0);
+  {
+    auto txn = Transaction::Begin(*db_);
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('b')").ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(DatabaseTest, StatementsBindAndRead) {
+  auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (?1, ?2)");
+  ASSERT_TRUE(ins.ok());
+  ins->Bind(1, int64_t{7}).Bind(2, std::string("seven"));
+  ASSERT_TRUE(ins->Run().ok());
+  ins->Reset();
+  ins->Bind(1, 8).BindNull(2);
+  ASSERT_TRUE(ins->Run().ok());
+
+  auto sel = db_->Cached("SELECT k, v FROM t ORDER BY k");
+  ASSERT_TRUE(sel.ok());
+  ASSERT_TRUE(*(*sel)->Step());
+  EXPECT_EQ((*sel)->Int64(0), 7);
+  EXPECT_EQ((*sel)->Text(1), "seven");
+  ASSERT_TRUE(*(*sel)->Step());
+  EXPECT_TRUE((*sel)->IsNull(1));
+  EXPECT_FALSE(*(*sel)->Step());
+}
+
+TEST_F(DatabaseTest, ErrorsNameTheOperation) {
+  auto bad = db_->Prepare("SELECT nope FROM t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "prepare SELECT nope FROM t: no such column: nope");
+  ASSERT_TRUE(db_->Exec("INSERT INTO t(k, v) VALUES (1, 'x')").ok());
+  const Status dup = db_->Exec("INSERT INTO t(k, v) VALUES (1, 'y')");
+  EXPECT_EQ(dup.code(), core::StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.message().find("UNIQUE constraint failed: t.k"), std::string::npos) << dup.message();
+}
+
+TEST(Database, MissingFileWithoutCreateIsAnIoError) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("missing.db"), Database::Mode::kReadWrite);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), core::StatusCode::kIoError);
+  EXPECT_NE(db.status().message().find("missing.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace edge::store
