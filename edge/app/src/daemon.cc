@@ -268,7 +268,7 @@ json Daemon::Impl::Status() {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_mono).count();
   j["config"] = config_path.empty() ? "(embedded defaults)" : config_path;
   std::error_code ec;
-  const auto abs = std::filesystem::absolute(store->path(), ec);
+  const auto abs = std::filesystem::absolute(store->path(), ec).lexically_normal();
   j["database"] = {{"path", ec ? store->path() : abs.string()},
                    {"size_bytes", store->FileSizeBytes()},
                    {"schema_version", store->schema_version()},

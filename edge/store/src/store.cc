@@ -39,8 +39,11 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const co
   auto version = d.QueryInt("PRAGMA user_version");
   if (!version.ok()) {
     if (version.status().code() == core::StatusCode::kCorruption) {
+      // SQLite's own words ("file is not a database"), without the statement.
+      const std::string& m = version.status().message();
+      const size_t colon = m.rfind(": ");
       return Status::Corruption("database " + path + " is not a SQLite database or is corrupt: " +
-                                version.status().message() + untouched);
+                                (colon == std::string::npos ? m : m.substr(colon + 2)) + untouched);
     }
     return version.status().WithContext("database " + path);
   }

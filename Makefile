@@ -1,0 +1,56 @@
+# storeedge — the front door. `make run` and `make test` are all the set-up a
+# fresh Debian 12 machine needs: both install missing packages first.
+#
+#   make run     install deps, build (release), run the daemon on its defaults
+#   make test    install deps, build with ASan+UBSan, run every test
+#   make bench   release build, run the benchmarks
+#   make deb     build the Debian package into build/release/
+#   make deps    install the Debian packages needed to build and test
+#   make format  clang-format every C++ file
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+# CI builds with -Werror; locally warnings stay warnings unless asked.
+WERROR ?= $(if $(CI),ON,OFF)
+CONFIG ?=
+CTEST_ARGS ?=
+
+DEV_DIR := build/dev
+REL_DIR := build/release
+
+.PHONY: all run test bench deb deps format build build-dev build-release clean
+
+all: build-release
+
+deps:
+	@packaging/install-deps.sh
+
+build-release: deps
+	cmake --preset release -DSTOREEDGE_WERROR=$(WERROR) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+build-dev: deps
+	cmake --preset dev -DSTOREEDGE_WERROR=$(WERROR) >/dev/null
+	cmake --build --preset dev -j $(JOBS)
+
+build: build-release
+
+run: build-release
+	@echo "storeedge: starting storeedged$(if $(CONFIG), with $(CONFIG), on its embedded defaults) — Ctrl-C stops it"
+	@echo "storeedge: status: http://127.0.0.1:8080/api/v1/status  (or: $(REL_DIR)/edge/app/storeedgectl status)"
+	exec $(REL_DIR)/edge/app/storeedged $(if $(CONFIG),--config $(CONFIG))
+
+test: build-dev
+	cd $(DEV_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_ARGS)
+
+bench: build-release
+	@bench/run.sh $(REL_DIR)
+
+deb: build-release
+	cd $(REL_DIR) && cpack -G DEB
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build
