@@ -106,9 +106,9 @@ Response Router::Dispatch(Request& request) const {
   if (!allowed.empty()) {
     std::string allow;
     for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-    Response resp = Response::Error(405, "method_not_allowed",
-                                    request.method + " is not allowed on " + request.path +
-                                        " (allowed: " + allow + ")");
+    Response resp =
+        Response::Error(405, "method_not_allowed",
+                        request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")");
     resp.headers.emplace_back("Allow", allow);
     return resp;
   }
@@ -226,8 +226,7 @@ class Session : public std::enable_shared_from_this<Session> {
                   /*keep_alive=*/false);
     }
     if (ec) {
-      return Send(Response::Error(400, "bad_request", "malformed HTTP request: " + ec.message()),
-                  false);
+      return Send(Response::Error(400, "bad_request", "malformed HTTP request: " + ec.message()), false);
     }
     busy_ = true;
     auto server = server_.lock();
@@ -322,8 +321,7 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-core::Result<std::unique_ptr<HttpServer>> HttpServer::Start(asio::io_context& io,
-                                                            const HttpOptions& options,
+core::Result<std::unique_ptr<HttpServer>> HttpServer::Start(asio::io_context& io, const HttpOptions& options,
                                                             const Router& router) {
   auto impl = std::make_shared<Impl>(io, options, router);
   const std::string where = options.address + ":" + std::to_string(options.port);

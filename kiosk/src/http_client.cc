@@ -13,9 +13,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-core::Result<ClientResponse> HttpRequest(const std::string& host, uint16_t port,
-                                         const std::string& method, const std::string& target,
-                                         const std::string& body,
+core::Result<ClientResponse> HttpRequest(const std::string& host, uint16_t port, const std::string& method,
+                                         const std::string& target, const std::string& body,
                                          const std::map<std::string, std::string>& headers,
                                          std::chrono::milliseconds timeout) {
   const std::string where = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
@@ -63,9 +62,9 @@ core::Result<ClientResponse> HttpRequest(const std::string& host, uint16_t port,
     io.run();
     if (!done) {
       return core::Status::Unavailable(where + ": " +
-                                       (ec == beast::error::timeout ? "no answer within " +
-                                                                          std::to_string(timeout.count()) + " ms"
-                                                                    : ec.message()));
+                                       (ec == beast::error::timeout
+                                            ? "no answer within " + std::to_string(timeout.count()) + " ms"
+                                            : ec.message()));
     }
     auto& res = parser.get();
     out.status = static_cast<int>(res.result_int());

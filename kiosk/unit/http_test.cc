@@ -19,7 +19,8 @@ class HttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     router_.Add("GET", "/api/v1/ping", [](const Request& r) {
-      return Response::Json(200, nlohmann::json{{"pong", true}, {"q", r.query.count("x") ? r.query.at("x") : ""}}.dump());
+      return Response::Json(
+          200, nlohmann::json{{"pong", true}, {"q", r.query.count("x") ? r.query.at("x") : ""}}.dump());
     });
     router_.Add("POST", "/api/v1/echo", [](const Request& r) { return Response::Json(200, r.body); });
     router_.Add("GET", "/api/v1/orders/{id}", [](const Request& r) {
@@ -129,7 +130,8 @@ TEST(HttpServerStart, BusyPortIsAClearError) {
   o.port = (*a)->port();
   auto b = HttpServer::Start(io, o, router);
   ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.status().message(), "http listen 127.0.0.1:" + std::to_string(o.port) + ": Address already in use");
+  EXPECT_EQ(b.status().message(),
+            "http listen 127.0.0.1:" + std::to_string(o.port) + ": Address already in use");
 }
 
 }  // namespace

@@ -124,12 +124,17 @@ TEST(Daemon, BadConfigExits2NamingFileLineAndOption) {
   } cases[] = {
       {"[store]\nid = \"bad id\"\n",
        ":2: [store] id: store id 'bad id' may contain only letters, digits, '_' and '-'"},
-      {"[mqtt]\nkeepalive_s = \"x\"\n", ":2: [mqtt] keepalive_s: expected an integer (seconds), got a string"},
-      {"[http]\nlisten = \"127.0.0.1\"\n", ":2: [http] listen: '127.0.0.1' is not host:port (e.g. 127.0.0.1:8080)"},
-      {"[sqlite]\nsynchronous = \"OFF\"\n", ":2: [sqlite] synchronous: 'OFF' is neither \"FULL\" nor \"NORMAL\""},
-      {"[policy]\nmax_open_orders = 0\n", ":2: [policy] max_open_orders: 0 is out of range 1..1000000 (orders)"},
-      {"[sync]\ngap_timeout = 5\n", ":2: [sync] gap_timeout: unknown option (known in [sync]: gap_timeout_s, "
-                                     "event_retention_days, available_interval_s)"},
+      {"[mqtt]\nkeepalive_s = \"x\"\n",
+       ":2: [mqtt] keepalive_s: expected an integer (seconds), got a string"},
+      {"[http]\nlisten = \"127.0.0.1\"\n",
+       ":2: [http] listen: '127.0.0.1' is not host:port (e.g. 127.0.0.1:8080)"},
+      {"[sqlite]\nsynchronous = \"OFF\"\n",
+       ":2: [sqlite] synchronous: 'OFF' is neither \"FULL\" nor \"NORMAL\""},
+      {"[policy]\nmax_open_orders = 0\n",
+       ":2: [policy] max_open_orders: 0 is out of range 1..1000000 (orders)"},
+      {"[sync]\ngap_timeout = 5\n",
+       ":2: [sync] gap_timeout: unknown option (known in [sync]: gap_timeout_s, "
+       "event_retention_days, available_interval_s)"},
       {"[store\n", ":1: TOML syntax error: "},
   };
   for (const auto& c : cases) {
@@ -178,19 +183,21 @@ TEST(Daemon, UnusableDataDirExits3) {
   WriteFile(d.config_path(), cfg);
   auto r = RunProgram(dir, {STOREEDGED_PATH, "--config", d.config_path()});
   EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(LastLine(r.err), "storeedged: data dir " + dir.File("afile") + "/var: cannot create: Not a directory\n");
+  EXPECT_EQ(LastLine(r.err),
+            "storeedged: data dir " + dir.File("afile") + "/var: cannot create: Not a directory\n");
 
   if (::geteuid() != 0) {  // root writes anywhere; permissions only bind other users
     std::filesystem::create_directories(dir.File("ro"));
-    std::filesystem::permissions(dir.File("ro"), std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(dir.File("ro"),
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     d.WriteConfig();
     cfg = ReadFile(d.config_path());
     cfg.replace(cfg.find(d.data_dir()), d.data_dir().size(), dir.File("ro") + "/var");
     WriteFile(d.config_path(), cfg);
     auto ro = RunProgram(dir, {STOREEDGED_PATH, "--config", d.config_path()});
     EXPECT_EQ(ro.code, 3);
-    EXPECT_EQ(LastLine(ro.err), "storeedged: data dir " + dir.File("ro") + "/var: cannot create: Permission denied\n");
+    EXPECT_EQ(LastLine(ro.err),
+              "storeedged: data dir " + dir.File("ro") + "/var: cannot create: Permission denied\n");
   }
 }
 
@@ -207,8 +214,9 @@ TEST(Daemon, NewerSchemaDatabaseExits3Untouched) {
   const std::string before = ReadFile(d.db_path());
   auto r = RunProgram(dir, {STOREEDGED_PATH, "--config", d.config_path()});
   EXPECT_EQ(r.code, 3);
-  EXPECT_NE(LastLine(r.err).find("storeedged: database " + d.db_path() + " has schema version 4242, newer than this "
-                       "storeedge knows"),
+  EXPECT_NE(LastLine(r.err).find("storeedged: database " + d.db_path() +
+                                 " has schema version 4242, newer than this "
+                                 "storeedge knows"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("(file left untouched)\n"), std::string::npos);
@@ -219,13 +227,14 @@ TEST(Daemon, CorruptDatabaseExits3Untouched) {
   TempDir dir;
   DaemonUnderTest d(dir);
   std::filesystem::create_directories(d.data_dir());
-  const std::string junk = "this is not a database, it is a shopping list: milk, eggs" + std::string(4000, '.');
+  const std::string junk =
+      "this is not a database, it is a shopping list: milk, eggs" + std::string(4000, '.');
   WriteFile(d.db_path(), junk);
   auto r = RunProgram(dir, {STOREEDGED_PATH, "--config", d.config_path()});
   EXPECT_EQ(r.code, 3);
   EXPECT_EQ(LastLine(r.err), "storeedged: database " + d.db_path() +
-                       " is not a SQLite database or is corrupt: file is not a database (file left "
-                       "untouched)\n");
+                                 " is not a SQLite database or is corrupt: file is not a database (file left "
+                                 "untouched)\n");
   EXPECT_EQ(ReadFile(d.db_path()), junk);
 }
 
@@ -242,7 +251,7 @@ TEST(Daemon, BusyHttpPortExits4) {
   auto r = RunProgram(dir2, {STOREEDGED_PATH, "--config", second.config_path()});
   EXPECT_EQ(r.code, 4);
   EXPECT_EQ(LastLine(r.err), "storeedged: http listen 127.0.0.1:" + std::to_string(first.port()) +
-                       ": Address already in use\n");
+                                 ": Address already in use\n");
   first.process().Signal(SIGTERM);
   EXPECT_EQ(first.process().Wait(15s).value_or(-1), 0);
 }
@@ -252,9 +261,9 @@ TEST(Ctl, StatusOfARunningDaemonAndOfNone) {
   DaemonUnderTest d(dir);
   auto none = RunProgram(dir, {STOREEDGECTL_PATH, "--config", d.config_path(), "status"});
   EXPECT_EQ(none.code, 3);
-  EXPECT_NE(none.err.find("storeedgectl: cannot reach storeedged at http://127.0.0.1:" +
-                          std::to_string(d.port())),
-            std::string::npos)
+  EXPECT_NE(
+      none.err.find("storeedgectl: cannot reach storeedged at http://127.0.0.1:" + std::to_string(d.port())),
+      std::string::npos)
       << none.err;
   EXPECT_NE(none.err.find("Is the daemon running?"), std::string::npos);
 
@@ -267,8 +276,8 @@ TEST(Ctl, StatusOfARunningDaemonAndOfNone) {
   EXPECT_NE(r.out.find("uptime:"), std::string::npos);
   EXPECT_NE(r.out.find("sync:"), std::string::npos);
 
-  auto j = RunProgram(dir, {STOREEDGECTL_PATH, "--url", "http://127.0.0.1:" + std::to_string(d.port()),
-                            "status", "--json"});
+  auto j = RunProgram(
+      dir, {STOREEDGECTL_PATH, "--url", "http://127.0.0.1:" + std::to_string(d.port()), "status", "--json"});
   EXPECT_EQ(j.code, 0);
   EXPECT_EQ(json::parse(j.out)["store"], "T001");
 

@@ -38,17 +38,25 @@ namespace {
 
 const char* TypeName(const toml::value& v) {
   switch (v.type()) {
-    case toml::value_t::boolean: return "a boolean";
-    case toml::value_t::integer: return "an integer";
-    case toml::value_t::floating: return "a float";
-    case toml::value_t::string: return "a string";
-    case toml::value_t::array: return "an array";
-    case toml::value_t::table: return "a table";
+    case toml::value_t::boolean:
+      return "a boolean";
+    case toml::value_t::integer:
+      return "an integer";
+    case toml::value_t::floating:
+      return "a float";
+    case toml::value_t::string:
+      return "a string";
+    case toml::value_t::array:
+      return "an array";
+    case toml::value_t::table:
+      return "a table";
     case toml::value_t::offset_datetime:
     case toml::value_t::local_datetime:
     case toml::value_t::local_date:
-    case toml::value_t::local_time: return "a date/time";
-    default: return "nothing";
+    case toml::value_t::local_time:
+      return "a date/time";
+    default:
+      return "nothing";
   }
 }
 
@@ -69,7 +77,8 @@ class Reader {
       if (std::find(known.begin(), known.end(), k) == known.end()) {
         std::string list;
         for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
-        return Error(table_.as_table().at(k), k, "unknown option (known in [" + section_ + "]: " + list + ")");
+        return Error(table_.as_table().at(k), k,
+                     "unknown option (known in [" + section_ + "]: " + list + ")");
       }
     }
     return Status::Ok();
@@ -102,8 +111,9 @@ class Reader {
     }
     const int64_t n = v->as_integer();
     if (n < min || n > max) {
-      return Error(*v, key, std::to_string(n) + " is out of range " + std::to_string(min) + ".." +
-                                std::to_string(max) + " (" + unit + ")");
+      return Error(*v, key,
+                   std::to_string(n) + " is out of range " + std::to_string(min) + ".." +
+                       std::to_string(max) + " (" + unit + ")");
     }
     *out = static_cast<T>(n);
     return Status::Ok();
@@ -160,8 +170,8 @@ Status ReadStation(const std::string& file, size_t index, const toml::value& t, 
                                    ": expected a table ([[station]] with name = …)");
   }
   Reader r(file, section, t);
-  EDGE_CHECK(r.OnlyKeys({"name", "printer_queue", "printer_format", "scanner_usb_id", "scanner_serial",
-                         "scanner_port"}));
+  EDGE_CHECK(r.OnlyKeys(
+      {"name", "printer_queue", "printer_format", "scanner_usb_id", "scanner_serial", "scanner_port"}));
   if (!t.as_table().count("name")) return r.Invalid("name", "missing (every station needs a name)");
   EDGE_CHECK(r.String("name", &s->name));
   if (!IsName(s->name)) {
@@ -181,14 +191,15 @@ Status ReadStation(const std::string& file, size_t index, const toml::value& t, 
   EDGE_CHECK(r.String("scanner_port", &s->scanner.port_path));
   if (!s->scanner.port_path.empty() &&
       s->scanner.port_path.find_first_not_of("0123456789-.") != std::string::npos) {
-    return r.Invalid("scanner_port", "'" + s->scanner.port_path + "' is not a USB port path (e.g. \"1-1.4\")");
+    return r.Invalid("scanner_port",
+                     "'" + s->scanner.port_path + "' is not a USB port path (e.g. \"1-1.4\")");
   }
   return Status::Ok();
 }
 
 Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
-  static const std::vector<std::string> kSections = {"store", "mqtt",  "http", "sync",   "policy",
-                                                     "sqlite", "log", "daemon", "station"};
+  static const std::vector<std::string> kSections = {"store",  "mqtt", "http",   "sync",   "policy",
+                                                     "sqlite", "log",  "daemon", "station"};
   {
     std::vector<std::string> keys;
     for (const auto& [k, v] : root.as_table()) keys.push_back(k);
@@ -275,7 +286,8 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
     EDGE_CHECK(r.String("listen", &c->http.listen));
     std::string h;
     uint16_t p;
-    if (Status s = kiosk::ParseListen(c->http.listen, &h, &p); !s.ok()) return r.Invalid("listen", s.message());
+    if (Status s = kiosk::ParseListen(c->http.listen, &h, &p); !s.ok())
+      return r.Invalid("listen", s.message());
     EDGE_CHECK(r.Int("max_body_bytes", &c->http.max_body_bytes, 1024, 64 << 20, "bytes"));
     EDGE_CHECK(r.Int("request_timeout_s", &c->http.request_timeout_s, 1, 3600, "seconds"));
     EDGE_CHECK(r.Int("idle_timeout_s", &c->http.idle_timeout_s, 1, 3600, "seconds"));
@@ -331,8 +343,8 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
       StationConfig s;
       EDGE_CHECK(ReadStation(file, i, v->as_array()[i], &s));
       if (!names.insert(s.name).second) {
-        return Status::InvalidArgument(file + ": [[station]] #" + std::to_string(i + 1) + ": name '" + s.name +
-                                       "' is used by an earlier station");
+        return Status::InvalidArgument(file + ": [[station]] #" + std::to_string(i + 1) + ": name '" +
+                                       s.name + "' is used by an earlier station");
       }
       c->stations.push_back(std::move(s));
     }
@@ -380,15 +392,38 @@ Result<Config> LoadConfig(const std::string& path) {
 }
 
 const std::vector<std::string>& ConfigKeys() {
-  static const std::vector<std::string> k = {
-      "store.id", "store.data_dir", "mqtt.uri", "mqtt.ca_file", "mqtt.cert_file", "mqtt.key_file",
-      "mqtt.username", "mqtt.password", "mqtt.keepalive_s", "mqtt.connect_timeout_s",
-      "mqtt.reconnect_min_ms", "mqtt.reconnect_max_ms", "http.listen", "http.max_body_bytes",
-      "http.request_timeout_s", "http.idle_timeout_s", "sync.gap_timeout_s", "sync.event_retention_days",
-      "sync.available_interval_s", "policy.partial_accept", "policy.max_open_orders",
-      "policy.pickup_hold_days", "sqlite.synchronous", "sqlite.busy_timeout_ms", "log.level",
-      "daemon.shutdown_timeout_s", "station.name", "station.printer_queue", "station.printer_format",
-      "station.scanner_usb_id", "station.scanner_serial", "station.scanner_port"};
+  static const std::vector<std::string> k = {"store.id",
+                                             "store.data_dir",
+                                             "mqtt.uri",
+                                             "mqtt.ca_file",
+                                             "mqtt.cert_file",
+                                             "mqtt.key_file",
+                                             "mqtt.username",
+                                             "mqtt.password",
+                                             "mqtt.keepalive_s",
+                                             "mqtt.connect_timeout_s",
+                                             "mqtt.reconnect_min_ms",
+                                             "mqtt.reconnect_max_ms",
+                                             "http.listen",
+                                             "http.max_body_bytes",
+                                             "http.request_timeout_s",
+                                             "http.idle_timeout_s",
+                                             "sync.gap_timeout_s",
+                                             "sync.event_retention_days",
+                                             "sync.available_interval_s",
+                                             "policy.partial_accept",
+                                             "policy.max_open_orders",
+                                             "policy.pickup_hold_days",
+                                             "sqlite.synchronous",
+                                             "sqlite.busy_timeout_ms",
+                                             "log.level",
+                                             "daemon.shutdown_timeout_s",
+                                             "station.name",
+                                             "station.printer_queue",
+                                             "station.printer_format",
+                                             "station.scanner_usb_id",
+                                             "station.scanner_serial",
+                                             "station.scanner_port"};
   return k;
 }
 

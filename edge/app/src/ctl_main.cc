@@ -46,18 +46,27 @@ int Usage(const std::string& message) {
 
 std::string Bytes(int64_t n) {
   char buf[32];
-  if (n >= (1 << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
-  else if (n >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
+  if (n >= (1 << 20))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
+  else if (n >= 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
   return buf;
 }
 
 std::string Duration(int64_t s) {
   char buf[48];
-  if (s >= 86400) std::snprintf(buf, sizeof buf, "%lldd %lldh %lldm", (long long)(s / 86400), (long long)(s / 3600 % 24), (long long)(s / 60 % 60));
-  else if (s >= 3600) std::snprintf(buf, sizeof buf, "%lldh %lldm %llds", (long long)(s / 3600), (long long)(s / 60 % 60), (long long)(s % 60));
-  else if (s >= 60) std::snprintf(buf, sizeof buf, "%lldm %llds", (long long)(s / 60), (long long)(s % 60));
-  else std::snprintf(buf, sizeof buf, "%llds", (long long)s);
+  if (s >= 86400)
+    std::snprintf(buf, sizeof buf, "%lldd %lldh %lldm", (long long)(s / 86400), (long long)(s / 3600 % 24),
+                  (long long)(s / 60 % 60));
+  else if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh %lldm %llds", (long long)(s / 3600), (long long)(s / 60 % 60),
+                  (long long)(s % 60));
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm %llds", (long long)(s / 60), (long long)(s % 60));
+  else
+    std::snprintf(buf, sizeof buf, "%llds", (long long)s);
   return buf;
 }
 
@@ -150,8 +159,10 @@ int CtlMain(int argc, char** argv) {
   if (args[0] == "status") {
     bool as_json = false;
     for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i] == "--json") as_json = true;
-      else return Usage("status: unknown argument '" + args[i] + "'");
+      if (args[i] == "--json")
+        as_json = true;
+      else
+        return Usage("status: unknown argument '" + args[i] + "'");
     }
     return Status(target, as_json);
   }

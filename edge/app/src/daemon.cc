@@ -205,7 +205,9 @@ void Daemon::Impl::Reload() {
   log::SetLevel(level);
   config = applied;
   for (const auto& key : restart) {
-    log::Warn("config.restart_required").Kv("option", key).Kv("note", "changed in the file; takes effect after a restart");
+    log::Warn("config.restart_required")
+        .Kv("option", key)
+        .Kv("note", "changed in the file; takes effect after a restart");
   }
   log::Info("config.reloaded").Kv("path", config_path).Kv("restart_pending", restart.size());
   notifier.Notify("READY=1");
@@ -265,7 +267,8 @@ json Daemon::Impl::Status() {
   j["version"] = STOREEDGE_VERSION;
   j["started"] = core::FormatRfc3339(started);
   j["uptime_s"] =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_mono).count();
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_mono)
+          .count();
   j["config"] = config_path.empty() ? "(embedded defaults)" : config_path;
   std::error_code ec;
   const auto abs = std::filesystem::absolute(store->path(), ec).lexically_normal();
@@ -291,18 +294,16 @@ json Daemon::Impl::Status() {
 }
 
 void Daemon::Impl::AddRoutes() {
-  router.Add("GET", "/healthz", [](const kiosk::Request&) {
-    return kiosk::Response::Json(200, R"({"status":"ok"})");
-  });
+  router.Add("GET", "/healthz",
+             [](const kiosk::Request&) { return kiosk::Response::Json(200, R"({"status":"ok"})"); });
   router.Add("GET", "/readyz", [this](const kiosk::Request&) {
     if (stopping) return kiosk::Response::Error(503, "stopping", "the daemon is shutting down");
     auto depth = store->OutboxDepth();
     if (!depth.ok()) return kiosk::Response::Error(503, "store_unavailable", depth.status().message());
     return kiosk::Response::Json(200, R"({"status":"ready"})");
   });
-  router.Add("GET", "/api/v1/status", [this](const kiosk::Request&) {
-    return kiosk::Response::Json(200, Status().dump());
-  });
+  router.Add("GET", "/api/v1/status",
+             [this](const kiosk::Request&) { return kiosk::Response::Json(200, Status().dump()); });
 }
 
 }  // namespace edge::app

@@ -37,8 +37,8 @@ bool Notifier::Notify(const std::string& state) const {
   }
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  const ssize_t n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
-                             reinterpret_cast<const sockaddr*>(&addr), len);
+  const ssize_t n =
+      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr), len);
   ::close(fd);
   return n == static_cast<ssize_t>(state.size());
 }

@@ -94,8 +94,9 @@ TEST(Config, EachKindOfMistakeIsNamed) {
             "s.toml:2: [mqtt] keepalive: unknown option (known in [mqtt]: uri, ca_file, cert_file, "
             "key_file, username, password, keepalive_s, connect_timeout_s, reconnect_min_ms, "
             "reconnect_max_ms)");
-  EXPECT_EQ(ErrorOf("[mqtt]\nuri = \"http://x:1\"\n"),
-            "s.toml:2: [mqtt] uri: 'http://x:1' must start with tcp:// or ssl:// (e.g. tcp://127.0.0.1:1883)");
+  EXPECT_EQ(
+      ErrorOf("[mqtt]\nuri = \"http://x:1\"\n"),
+      "s.toml:2: [mqtt] uri: 'http://x:1' must start with tcp:// or ssl:// (e.g. tcp://127.0.0.1:1883)");
   EXPECT_EQ(ErrorOf("[mqtt]\nuri = \"tcp://broker\"\n"),
             "s.toml:2: [mqtt] uri: 'tcp://broker' needs a host and a port (e.g. tcp://127.0.0.1:1883)");
   EXPECT_EQ(ErrorOf("[mqtt]\nuri = \"ssl://b:8883\"\ncert_file = \"/x.pem\"\n"),
@@ -124,8 +125,9 @@ TEST(Config, EachKindOfMistakeIsNamed) {
             "s.toml: [[station]] #2: name 'a' is used by an earlier station");
   EXPECT_EQ(ErrorOf("[[station]]\nname = \"a\"\nprinter_format = \"ps\"\n"),
             "s.toml:3: [station #1] printer_format: 'ps' is neither \"zpl\" nor \"pdf\"");
-  EXPECT_EQ(ErrorOf("[[station]]\nname = \"a\"\nscanner_usb_id = \"05e0\"\n"),
-            "s.toml:3: [station #1] scanner_usb_id: '05e0' is not vendor:product in hex (e.g. \"05e0:1200\")");
+  EXPECT_EQ(
+      ErrorOf("[[station]]\nname = \"a\"\nscanner_usb_id = \"05e0\"\n"),
+      "s.toml:3: [station #1] scanner_usb_id: '05e0' is not vendor:product in hex (e.g. \"05e0:1200\")");
 }
 
 TEST(Config, SyntaxErrorNamesTheLine) {

@@ -4,9 +4,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <cstdlib>
 #include <cstring>
-#include <gtest/gtest.h>
 
 #include "edge/testing/temp_dir.h"
 

@@ -63,8 +63,8 @@ std::string FormatRfc3339(TimePoint t) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
-                d, static_cast<int>(rem / 3600000), static_cast<int>(rem / 60000 % 60),
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
+                static_cast<int>(rem / 3600000), static_cast<int>(rem / 60000 % 60),
                 static_cast<int>(rem / 1000 % 60), static_cast<int>(rem % 1000));
   return buf;
 }
@@ -72,9 +72,8 @@ std::string FormatRfc3339(TimePoint t) {
 bool ParseRfc3339(const std::string& s, TimePoint* out) {
   int y, mo, d, h, mi, se;
   if (!Digits(s, 0, 4, &y) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
-      !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !Digits(s, 17, 2, &se)) {
+      !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &h) ||
+      s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' || !Digits(s, 17, 2, &se)) {
     return false;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;

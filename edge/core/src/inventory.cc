@@ -4,7 +4,9 @@
 
 namespace edge::core {
 
-int64_t Available(const StockFigures& f) { return std::max<int64_t>(0, f.on_hand - f.reserved - f.safety_stock); }
+int64_t Available(const StockFigures& f) {
+  return std::max<int64_t>(0, f.on_hand - f.reserved - f.safety_stock);
+}
 
 Status ValidateQuantity(std::string_view field, int64_t value, int64_t min) {
   if (value < min) {
@@ -28,19 +30,26 @@ Status ValidateDelta(std::string_view field, int64_t value) {
 
 const char* RejectReasonName(RejectReason r) {
   switch (r) {
-    case RejectReason::kInsufficientStock: return "insufficient_stock";
-    case RejectReason::kUnknownSku: return "unknown_sku";
+    case RejectReason::kInsufficientStock:
+      return "insufficient_stock";
+    case RejectReason::kUnknownSku:
+      return "unknown_sku";
   }
   return "unknown";
 }
 
 const char* ReleaseReasonName(ReleaseReason r) {
   switch (r) {
-    case ReleaseReason::kShipped: return "shipped";
-    case ReleaseReason::kPickedUp: return "picked_up";
-    case ReleaseReason::kCancelled: return "cancelled";
-    case ReleaseReason::kExpired: return "expired";
-    case ReleaseReason::kRejected: return "rejected";
+    case ReleaseReason::kShipped:
+      return "shipped";
+    case ReleaseReason::kPickedUp:
+      return "picked_up";
+    case ReleaseReason::kCancelled:
+      return "cancelled";
+    case ReleaseReason::kExpired:
+      return "expired";
+    case ReleaseReason::kRejected:
+      return "rejected";
   }
   return "unknown";
 }
@@ -92,10 +101,14 @@ std::vector<LineDecision> DecideReservation(const std::vector<LineRequest>& line
 
 const char* AdjustmentKindName(AdjustmentKind k) {
   switch (k) {
-    case AdjustmentKind::kCount: return "count";
-    case AdjustmentKind::kDamaged: return "damaged";
-    case AdjustmentKind::kFound: return "found";
-    case AdjustmentKind::kReceipt: return "receipt";
+    case AdjustmentKind::kCount:
+      return "count";
+    case AdjustmentKind::kDamaged:
+      return "damaged";
+    case AdjustmentKind::kFound:
+      return "found";
+    case AdjustmentKind::kReceipt:
+      return "receipt";
   }
   return "unknown";
 }
@@ -113,12 +126,13 @@ bool ParseAdjustmentKind(std::string_view text, AdjustmentKind* out) {
 
 Result<Location> ParseLocationCode(std::string_view code) {
   auto shown = [&] {
-    return code.size() <= 40 ? "'" + std::string(code) + "'"
-                             : "'" + std::string(code.substr(0, 40)) + "...' (" + std::to_string(code.size()) +
-                                   " bytes)";
+    return code.size() <= 40
+               ? "'" + std::string(code) + "'"
+               : "'" + std::string(code.substr(0, 40)) + "...' (" + std::to_string(code.size()) + " bytes)";
   };
   if (code.empty()) return Status::InvalidArgument("location code is empty");
-  if (code.size() > 32) return Status::InvalidArgument("location code " + shown() + ": longer than 32 characters");
+  if (code.size() > 32)
+    return Status::InvalidArgument("location code " + shown() + ": longer than 32 characters");
   for (char c : code) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
                     c == '.' || c == '-';
@@ -131,7 +145,8 @@ Result<Location> ParseLocationCode(std::string_view code) {
   size_t start = 0;
   for (;;) {
     const size_t dash = code.find('-', start);
-    parts.emplace_back(code.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
+    parts.emplace_back(
+        code.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
     if (parts.back().empty()) {
       return Status::InvalidArgument("location code " + shown() + ": empty zone, aisle or bin part");
     }

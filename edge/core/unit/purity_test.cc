@@ -13,16 +13,70 @@
 namespace {
 
 const std::set<std::string>& StandardHeaders() {
-  static const std::set<std::string> k = {
-      "algorithm", "any", "array", "atomic", "bit", "bitset", "cassert", "cctype", "cerrno",
-      "cfloat", "charconv", "chrono", "cinttypes", "climits", "cmath", "compare", "complex",
-      "concepts", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring", "ctime", "cwchar",
-      "deque", "exception", "functional", "initializer_list", "iomanip", "ios", "iosfwd",
-      "iterator", "limits", "list", "map", "memory", "new", "numbers", "numeric", "optional",
-      "ostream", "queue", "random", "ranges", "ratio", "set", "source_location", "span",
-      "sstream", "stack", "stdexcept", "string", "string_view", "system_error", "tuple",
-      "type_traits", "typeinfo", "unordered_map", "unordered_set", "utility", "variant",
-      "vector", "version"};
+  static const std::set<std::string> k = {"algorithm",
+                                          "any",
+                                          "array",
+                                          "atomic",
+                                          "bit",
+                                          "bitset",
+                                          "cassert",
+                                          "cctype",
+                                          "cerrno",
+                                          "cfloat",
+                                          "charconv",
+                                          "chrono",
+                                          "cinttypes",
+                                          "climits",
+                                          "cmath",
+                                          "compare",
+                                          "complex",
+                                          "concepts",
+                                          "cstddef",
+                                          "cstdint",
+                                          "cstdio",
+                                          "cstdlib",
+                                          "cstring",
+                                          "ctime",
+                                          "cwchar",
+                                          "deque",
+                                          "exception",
+                                          "functional",
+                                          "initializer_list",
+                                          "iomanip",
+                                          "ios",
+                                          "iosfwd",
+                                          "iterator",
+                                          "limits",
+                                          "list",
+                                          "map",
+                                          "memory",
+                                          "new",
+                                          "numbers",
+                                          "numeric",
+                                          "optional",
+                                          "ostream",
+                                          "queue",
+                                          "random",
+                                          "ranges",
+                                          "ratio",
+                                          "set",
+                                          "source_location",
+                                          "span",
+                                          "sstream",
+                                          "stack",
+                                          "stdexcept",
+                                          "string",
+                                          "string_view",
+                                          "system_error",
+                                          "tuple",
+                                          "type_traits",
+                                          "typeinfo",
+                                          "unordered_map",
+                                          "unordered_set",
+                                          "utility",
+                                          "variant",
+                                          "vector",
+                                          "version"};
   return k;
 }
 
@@ -51,9 +105,8 @@ TEST(CorePurity, IncludesOnlyStandardAndCoreHeaders) {
             << rel.string() << ":" << n << " includes <" << name
             << ">, which is not a C++ standard header: the core must stay free of vendor headers";
       } else {
-        EXPECT_EQ(name.rfind("edge/core/", 0), 0u)
-            << rel.string() << ":" << n << " includes \"" << name
-            << "\": the core may include only its own headers";
+        EXPECT_EQ(name.rfind("edge/core/", 0), 0u) << rel.string() << ":" << n << " includes \"" << name
+                                                   << "\": the core may include only its own headers";
       }
     }
   }

@@ -47,8 +47,8 @@ std::string Shorten(const char* sql) {
 
 Status Statement::Bound(int rc, int index) {
   if (rc != SQLITE_OK && bind_error_.ok()) {
-    bind_error_ = SqliteStatus(rc, "bind #" + std::to_string(index) + " of " + Shorten(sql()),
-                               sqlite3_errmsg(db_));
+    bind_error_ =
+        SqliteStatus(rc, "bind #" + std::to_string(index) + " of " + Shorten(sql()), sqlite3_errmsg(db_));
   }
   return Status::Ok();
 }
@@ -62,14 +62,13 @@ Statement& Statement::Bind(int index, double value) {
   return *this;
 }
 Statement& Statement::Bind(int index, std::string_view text) {
-  (void)Bound(sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                  SQLITE_UTF8),
-              index);
+  (void)Bound(
+      sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
   return *this;
 }
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  (void)Bound(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT),
-              index);
+  (void)Bound(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
   return *this;
 }
 Statement& Statement::BindNull(int index) {
@@ -119,9 +118,15 @@ const char* Statement::sql() const { return sqlite3_sql(stmt_.get()); }
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);

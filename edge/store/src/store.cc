@@ -51,8 +51,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const co
   if (!app_id.ok()) return app_id.status().WithContext("database " + path);
   auto objects = d.QueryInt("SELECT count(*) FROM sqlite_schema");
   if (!objects.ok()) {
-    return Status::Corruption("database " + path + " is corrupt: " + objects.status().message() +
-                              untouched);
+    return Status::Corruption("database " + path + " is corrupt: " + objects.status().message() + untouched);
   }
   if (*app_id != kApplicationId && (*app_id != 0 || *objects != 0)) {
     return Status::Corruption("database " + path + " is not a storeedge database (application_id " +
@@ -94,9 +93,8 @@ Status Store::Migrate() {
     if (m.version <= from) continue;
     Status s = d.Exec(m.sql);
     if (!s.ok()) {
-      return s.WithContext("database " + options_.path + ": migration " + std::to_string(m.version) +
-                           " (" + m.name + ") failed; the file is left at schema " +
-                           std::to_string(from));
+      return s.WithContext("database " + options_.path + ": migration " + std::to_string(m.version) + " (" +
+                           m.name + ") failed; the file is left at schema " + std::to_string(from));
     }
   }
   EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA application_id=" + std::to_string(kApplicationId)));
@@ -209,8 +207,8 @@ Result<bool> Store::InboxContains(const std::string& id) {
   return (*st)->Step();
 }
 
-Status Store::RecordInbound(Transaction& txn, const std::string& id, const std::string& stream,
-                            int64_t seq, const std::string& type) {
+Status Store::RecordInbound(Transaction& txn, const std::string& id, const std::string& stream, int64_t seq,
+                            const std::string& type) {
   auto ins = txn.db().Cached("INSERT INTO inbox(id, stream, seq, type, applied) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!ins.ok()) return ins.status();
   (*ins)->Bind(1, id).Bind(2, stream).Bind(3, seq).Bind(4, type).Bind(5, NowMs());

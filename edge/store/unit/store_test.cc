@@ -82,8 +82,8 @@ TEST_F(StoreTest, RefusesGarbageUntouched) {
   auto s = Store::Open(Options(), clock_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), core::StatusCode::kCorruption);
-  EXPECT_EQ(s.status().message().rfind("database " + Options().path +
-                                       " is not a SQLite database or is corrupt: ", 0),
+  EXPECT_EQ(s.status().message().rfind(
+                "database " + Options().path + " is not a SQLite database or is corrupt: ", 0),
             0u)
       << s.status().message();
   EXPECT_EQ(testing::ReadFile(Options().path), garbage);

@@ -28,7 +28,7 @@ struct Request {
   std::string target;  // path and query as sent
   std::string path;    // without the query
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> params;  // {name} segments of the matched route
+  std::map<std::string, std::string> params;   // {name} segments of the matched route
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;  // peer address
@@ -84,8 +84,7 @@ class HttpServer {
   // Binds and starts accepting. Fails with IoError naming the address when it
   // cannot listen (in use, not an address of this host, no permission).
   static core::Result<std::unique_ptr<HttpServer>> Start(boost::asio::io_context& io,
-                                                         const HttpOptions& options,
-                                                         const Router& router);
+                                                         const HttpOptions& options, const Router& router);
   ~HttpServer();
 
   // Stops accepting and closes idle connections; requests in flight finish.

@@ -19,9 +19,8 @@ struct ClientResponse {
 // Sends one request to host:port and returns the response. Fails with
 // Unavailable when nothing listens there or the deadline passes, naming the
 // address.
-core::Result<ClientResponse> HttpRequest(const std::string& host, uint16_t port,
-                                         const std::string& method, const std::string& target,
-                                         const std::string& body = "",
+core::Result<ClientResponse> HttpRequest(const std::string& host, uint16_t port, const std::string& method,
+                                         const std::string& target, const std::string& body = "",
                                          const std::map<std::string, std::string>& headers = {},
                                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
 

@@ -23,8 +23,8 @@ class DaemonUnderTest {
 
   void WriteConfig(const std::string& more = "") {
     WriteFile(config_path(), "[store]\nid = \"" + store_id_ + "\"\ndata_dir = \"" + data_dir() +
-                                 "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\n" + extra_ +
-                                 more);
+                                 "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\n" +
+                                 extra_ + more);
   }
 
   std::string config_path() const { return dir_.File("storeedge.toml"); }

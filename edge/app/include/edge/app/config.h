@@ -19,16 +19,16 @@ namespace edge::app {
 // Which USB scanner belongs to a station. Every rule given must match; a
 // station without rules has no USB scanner (keyboard-wedge handhelds only).
 struct ScannerMatch {
-  std::optional<uint16_t> vendor_id;   // from usb_id = "05e0:1200"
+  std::optional<uint16_t> vendor_id;  // from usb_id = "05e0:1200"
   std::optional<uint16_t> product_id;
-  std::string serial;                  // iSerialNumber; "" = any
-  std::string port_path;               // e.g. "1-1.4" (bus-port.port); "" = any
+  std::string serial;     // iSerialNumber; "" = any
+  std::string port_path;  // e.g. "1-1.4" (bus-port.port); "" = any
   bool operator==(const ScannerMatch&) const = default;
 };
 
 struct StationConfig {
-  std::string name;                 // [A-Za-z0-9_-]{1,32}
-  std::string printer_queue;        // CUPS queue; "" = no printer at this station
+  std::string name;                    // [A-Za-z0-9_-]{1,32}
+  std::string printer_queue;           // CUPS queue; "" = no printer at this station
   std::string printer_format = "pdf";  // "zpl" (thermal) or "pdf"
   ScannerMatch scanner;
   bool operator==(const StationConfig&) const = default;

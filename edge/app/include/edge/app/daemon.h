@@ -16,10 +16,10 @@ namespace edge::app {
 
 // Exit codes of storeedged (also in README.md and the man page).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;    // a failure while running
-inline constexpr int kExitUsage = 2;      // bad command line or invalid config
-inline constexpr int kExitStorage = 3;    // data dir or database unusable
-inline constexpr int kExitNetwork = 4;    // cannot listen on the HTTP address
+inline constexpr int kExitFailure = 1;  // a failure while running
+inline constexpr int kExitUsage = 2;    // bad command line or invalid config
+inline constexpr int kExitStorage = 3;  // data dir or database unusable
+inline constexpr int kExitNetwork = 4;  // cannot listen on the HTTP address
 
 struct StartupError {
   int exit_code = kExitFailure;

@@ -70,7 +70,8 @@ class AvailableCoalescer {
   // What a message carries: the candidates whose value differs from what the
   // OMS last heard, in the given order, at most `max_items` (so a payload stays
   // under the contract's 1 MiB). Pure.
-  static std::vector<AvailableItem> Select(const std::vector<AvailableCandidate>& candidates, size_t max_items);
+  static std::vector<AvailableItem> Select(const std::vector<AvailableCandidate>& candidates,
+                                           size_t max_items);
 
   // A message went out at `now`; `more_pending` when changed SKUs are left
   // for the next one (more than max_items changed).

@@ -114,7 +114,7 @@ struct Scan {
 std::string_view ScanKindName(Scan::Kind kind);
 
 // Parses one scan; see the conventions above. `aim_id`, when not empty, must
-// be "]" + letter + letter or digit. Returns the Scan, or InvalidArgument
+// be "]" + letter + digit or capital letter. Returns the Scan, or InvalidArgument
 // naming what is wrong: the AIM id, the data (empty, too long, control
 // character, bad UTF-8), a check digit, a GS1 AI and its value, the part of
 // an SE1 code, or a UPS check digit.

@@ -39,9 +39,7 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
-  static Status FailedPrecondition(std::string m) {
-    return {StatusCode::kFailedPrecondition, std::move(m)};
-  }
+  static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
@@ -71,7 +69,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status has no value");
   }
@@ -97,10 +95,10 @@ class [[nodiscard]] Result {
 
 // Returns early from the enclosing function with the status of `expr` when it
 // is not OK. Works for Status and Result<T> (whose status() is returned).
-#define EDGE_RETURN_IF_ERROR(expr)                          \
-  do {                                                      \
+#define EDGE_RETURN_IF_ERROR(expr)                              \
+  do {                                                          \
     auto edge_status_ = ::edge::core::internal::AsStatus(expr); \
-    if (!edge_status_.ok()) return edge_status_;            \
+    if (!edge_status_.ok()) return edge_status_;                \
   } while (0)
 
 namespace edge::core::internal {

@@ -47,9 +47,7 @@ class Line {
   Line& Kv(std::string_view key, const char* value) { return Kv(key, std::string_view(value)); }
   Line& Kv(std::string_view key, bool value) { return Kv(key, value ? "true" : "false"); }
   template <typename T>
-  Line& Kv(std::string_view key, T value)
-    requires std::is_arithmetic_v<T>
-  {
+  Line& Kv(std::string_view key, T value) requires std::is_arithmetic_v<T> {
     return Kv(key, std::string_view(std::to_string(value)));
   }
 

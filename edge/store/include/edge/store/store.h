@@ -21,8 +21,8 @@ namespace edge::store {
 enum class Synchronous { kFull, kNormal };
 
 struct StoreOptions {
-  std::string path;                   // the database file
-  std::string store_id;               // recorded at creation; a file of another store is refused
+  std::string path;      // the database file
+  std::string store_id;  // recorded at creation; a file of another store is refused
   Synchronous synchronous = Synchronous::kFull;
   int busy_timeout_ms = 5000;
 };
