@@ -126,9 +126,14 @@ bool ParseAdjustmentKind(std::string_view text, AdjustmentKind* out) {
 
 Result<Location> ParseLocationCode(std::string_view code) {
   auto shown = [&] {
-    return code.size() <= 40
-               ? "'" + std::string(code) + "'"
-               : "'" + std::string(code.substr(0, 40)) + "...' (" + std::to_string(code.size()) + " bytes)";
+    // Appended, not "'" + std::string(...): GCC 12 -O3 warns falsely on that.
+    std::string out = "'";
+    out.append(code.substr(0, 40));
+    if (code.size() <= 40) return out + "'";
+    out += "...' (";
+    out += std::to_string(code.size());
+    out += " bytes)";
+    return out;
   };
   if (code.empty()) return Status::InvalidArgument("location code is empty");
   if (code.size() > 32)

@@ -1,0 +1,284 @@
+// inventory_bench: what the inventory replica costs against plain SQLite on
+// the same machine, same file system and same pragmas (issue 3).
+//
+//  1. A snapshot of --skus SKUs in --chunks chunks through
+//     InventoryService::ApplySnapshotChunk (staging, then the atomic apply
+//     with ledger rows), against one transaction of plain INSERTs of the same
+//     rows into a bare table.
+//  2. Reservation decisions per second (one single-line order per
+//     transaction, each appending order.accepted) with synchronous FULL and
+//     NORMAL, against raw single-row commits with the same setting.
+//
+// Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D] [--profile]
+// Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, $TMPDIR.
+// Build it in a release tree: -DCMAKE_BUILD_TYPE=Release -DSTOREEDGE_BENCH=ON.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "edge/app/inventory_service.h"
+#include "edge/app/system_clock.h"
+#include "edge/core/gtin.h"
+#include "edge/store/store.h"
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  int64_t skus = 1'000'000;
+  int64_t chunks = 200;
+  int64_t reservations = 2'000;
+  std::string dir;
+  bool profile = false;
+};
+
+// With --profile: every statement of the replica slower than 20 ms, on stderr.
+int Profile(unsigned, void*, void* stmt, void* ns) {
+  const double ms = static_cast<double>(*static_cast<sqlite3_int64*>(ns)) / 1e6;
+  if (ms >= 20)
+    std::fprintf(stderr, "  %8.0f ms  %.110s\n", ms, sqlite3_sql(static_cast<sqlite3_stmt*>(stmt)));
+  return 0;
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "inventory_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::string Sku(int64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "SKU-%07lld", static_cast<long long>(i));
+  return buf;
+}
+
+std::string Location(int64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%c-%02lld-%02lld", static_cast<char>('A' + i % 6),
+                static_cast<long long>(i / 6 % 40), static_cast<long long>(i / 240 % 20));
+  return buf;
+}
+
+std::string Gtin(int64_t i) {
+  char body[24];
+  std::snprintf(body, sizeof body, "%011lld", static_cast<long long>(i + 1'000'000));
+  return std::string(body) + static_cast<char>('0' + edge::core::GtinCheckDigit(body));
+}
+
+struct Row {
+  std::string sku;
+  std::string location;
+  std::string gtin;
+  int64_t on_hand;
+};
+
+std::string Fresh(const Args& a, const std::string& name) {
+  const std::string path = a.dir + "/" + name;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+
+std::unique_ptr<edge::store::Store> OpenStore(const std::string& path, edge::store::Synchronous sync,
+                                              const edge::core::Clock& clock) {
+  edge::store::StoreOptions o;
+  o.path = path;
+  o.store_id = "BENCH";
+  o.synchronous = sync;
+  auto s = edge::store::Store::Open(o, clock);
+  if (!s.ok()) Die("open " + path + ": " + s.status().ToString());
+  return std::move(s).value();
+}
+
+// A bare connection with the pragmas the store sets.
+sqlite3* OpenRaw(const std::string& path, const char* synchronous) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("open " + path);
+  const std::string pragmas =
+      std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + synchronous + "; PRAGMA foreign_keys=ON;";
+  if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+  return db;
+}
+
+void Exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) Die(std::string(sql) + ": " + err);
+}
+
+void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
+  std::printf("snapshot: %lld SKUs in %lld chunks (synchronous FULL)\n", static_cast<long long>(a.skus),
+              static_cast<long long>(a.chunks));
+  // Chunks are built first: the figure is the replica's, not JSON parsing.
+  std::vector<json> chunks;
+  const int64_t per = (a.skus + a.chunks - 1) / a.chunks;
+  for (int64_t c = 0; c < a.chunks; ++c) {
+    json items = json::array();
+    for (int64_t i = c * per; i < std::min(a.skus, (c + 1) * per); ++i) {
+      const Row& r = rows[static_cast<size_t>(i)];
+      items.push_back({{"sku", r.sku}, {"on_hand", r.on_hand}, {"location", r.location}, {"gtin", r.gtin}});
+    }
+    chunks.push_back({{"snapshot_id", "bench-1"},
+                      {"as_of_store_seq", 0},
+                      {"chunk", c + 1},
+                      {"chunks", a.chunks},
+                      {"items", std::move(items)}});
+  }
+
+  edge::app::SystemClock clock;
+  {
+    auto store = OpenStore(Fresh(a, "replica.db"), edge::store::Synchronous::kFull, clock);
+    if (a.profile) sqlite3_trace_v2(store->db().handle(), SQLITE_TRACE_PROFILE, Profile, nullptr);
+    auto svc =
+        edge::app::InventoryService::Create(*store, clock, {}, std::mt19937_64(std::random_device{}()));
+    if (!svc.ok()) Die(svc.status().ToString());
+    const auto t0 = Clock::now();
+    double last_chunk = 0;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      const auto tc = Clock::now();
+      auto r = (*svc)->ApplySnapshotChunk(chunks[c]);
+      if (!r.ok()) Die(r.status().ToString());
+      if (c + 1 == chunks.size()) last_chunk = Seconds(tc);
+    }
+    const double total = Seconds(t0);
+    std::printf(
+        "  replica: %.2f s (%.0f SKUs/s); staging %.2f s, last chunk + atomic apply %.2f s; file %.0f MB\n",
+        total, static_cast<double>(a.skus) / total, total - last_chunk, last_chunk,
+        static_cast<double>(store->FileSizeBytes()) / 1e6);
+    // A second snapshot of the same figures (the daily case: little changes).
+    for (auto& c : chunks) c["snapshot_id"] = "bench-2";
+    const auto t1 = Clock::now();
+    for (auto& c : chunks) {
+      auto r = (*svc)->ApplySnapshotChunk(c);
+      if (!r.ok()) Die(r.status().ToString());
+    }
+    const double again = Seconds(t1);
+    std::printf("  replica, same figures again: %.2f s (%.0f SKUs/s)\n", again,
+                static_cast<double>(a.skus) / again);
+  }
+  {
+    sqlite3* db = OpenRaw(Fresh(a, "plain.db"), "FULL");
+    Exec(db,
+         "CREATE TABLE stock (sku TEXT PRIMARY KEY, location TEXT NOT NULL, gtin TEXT, on_hand INTEGER NOT "
+         "NULL)");
+    const auto t0 = Clock::now();
+    Exec(db, "BEGIN IMMEDIATE");
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO stock VALUES (?1, ?2, ?3, ?4)", -1, &st, nullptr);
+    for (const Row& r : rows) {
+      sqlite3_bind_text(st, 1, r.sku.data(), static_cast<int>(r.sku.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 2, r.location.data(), static_cast<int>(r.location.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, r.gtin.data(), static_cast<int>(r.gtin.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(st, 4, r.on_hand);
+      if (sqlite3_step(st) != SQLITE_DONE) Die(sqlite3_errmsg(db));
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    Exec(db, "COMMIT");
+    const double total = Seconds(t0);
+    std::printf("  plain SQLite bulk insert, one transaction: %.2f s (%.0f rows/s)\n", total,
+                static_cast<double>(a.skus) / total);
+    sqlite3_close(db);
+  }
+}
+
+void BenchReservations(const Args& a, edge::store::Synchronous sync, const char* name) {
+  edge::app::SystemClock clock;
+  const int64_t skus = 1000;
+  double replica = 0;
+  {
+    auto store = OpenStore(Fresh(a, std::string("reserve-") + name + ".db"), sync, clock);
+    auto svc =
+        edge::app::InventoryService::Create(*store, clock, {}, std::mt19937_64(std::random_device{}()));
+    if (!svc.ok()) Die(svc.status().ToString());
+    json items = json::array();
+    for (int64_t i = 0; i < skus; ++i) items.push_back({{"sku", Sku(i)}, {"on_hand", 1'000'000}});
+    auto r = (*svc)->ApplySnapshotChunk(
+        {{"snapshot_id", "s"}, {"as_of_store_seq", 0}, {"chunk", 1}, {"chunks", 1}, {"items", items}});
+    if (!r.ok()) Die(r.status().ToString());
+    std::mt19937_64 rng(1);
+    const auto t0 = Clock::now();
+    for (int64_t i = 0; i < a.reservations; ++i) {
+      auto d = (*svc)->Reserve("O-" + std::to_string(i), {{"1", Sku(static_cast<int64_t>(rng() % skus)), 1}},
+                               true);
+      if (!d.ok()) Die(d.status().ToString());
+    }
+    replica = static_cast<double>(a.reservations) / Seconds(t0);
+  }
+  double raw = 0;
+  {
+    sqlite3* db = OpenRaw(Fresh(a, std::string("raw-") + name + ".db"), name);
+    Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('x')", -1, &st, nullptr);
+    const auto t0 = Clock::now();
+    for (int64_t i = 0; i < a.reservations; ++i) {
+      Exec(db, "BEGIN IMMEDIATE");
+      if (sqlite3_step(st) != SQLITE_DONE) Die(sqlite3_errmsg(db));
+      sqlite3_reset(st);
+      Exec(db, "COMMIT");
+    }
+    raw = static_cast<double>(a.reservations) / Seconds(t0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  std::printf("reservations, synchronous %s: %.0f decisions/s; raw single-row commits %.0f/s (%.0f%%)\n",
+              name, replica, raw, 100.0 * replica / raw);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = tmp && *tmp ? tmp : "/tmp";
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--profile") {
+      a.profile = true;
+      continue;
+    }
+    if (i + 1 >= argc) Die("missing value for " + flag);
+    const std::string v = argv[++i];
+    if (flag == "--skus") {
+      a.skus = std::atoll(v.c_str());
+    } else if (flag == "--chunks") {
+      a.chunks = std::atoll(v.c_str());
+    } else if (flag == "--reservations") {
+      a.reservations = std::atoll(v.c_str());
+    } else if (flag == "--dir") {
+      base = v;
+    } else {
+      Die("unknown flag " + flag + " (--skus N --chunks N --reservations N --dir D --profile)");
+    }
+  }
+  if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1)
+    Die("sizes must be >= 1, chunks <= skus");
+  std::string tmpl = base + "/inventory-bench-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) Die("mkdtemp in " + base + ": " + std::strerror(errno));
+  a.dir = tmpl;
+
+  std::vector<Row> rows;
+  rows.reserve(static_cast<size_t>(a.skus));
+  std::mt19937_64 rng(42);
+  for (int64_t i = 0; i < a.skus; ++i)
+    rows.push_back({Sku(i), Location(i), Gtin(i), static_cast<int64_t>(rng() % 50)});
+
+  BenchSnapshot(a, rows);
+  BenchReservations(a, edge::store::Synchronous::kFull, "FULL");
+  BenchReservations(a, edge::store::Synchronous::kNormal, "NORMAL");
+  std::filesystem::remove_all(a.dir);
+  return 0;
+}
