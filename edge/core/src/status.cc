@@ -20,6 +20,10 @@ const char* StatusCodeName(StatusCode code) {
       return "io_error";
     case StatusCode::kUnavailable:
       return "unavailable";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
     case StatusCode::kInternal:
       return "internal";
   }

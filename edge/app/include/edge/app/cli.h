@@ -2,6 +2,9 @@
 // them: storeedged's command line and storeedgectl's.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace edge::app {
 
 // storeedged [--config PATH] [--check-config] [--version] [--help]
@@ -9,5 +12,10 @@ int DaemonMain(int argc, char** argv);
 
 // storeedgectl [--config PATH | --url http://HOST:PORT] COMMAND …
 int CtlMain(int argc, char** argv);
+
+struct Config;
+// storeedgectl user … / kiosk …: args[0] is "user" or "kiosk". Works on the
+// database named by `config` directly. Returns the exit code.
+int CtlUserCommand(const Config& config, const std::vector<std::string>& args);
 
 }  // namespace edge::app

@@ -24,6 +24,8 @@ enum class StatusCode {
   kCorruption,          // stored data is damaged or not ours
   kIoError,             // the OS refused (permissions, disk full, …)
   kUnavailable,         // transient: a peer or device is away; retry later
+  kUnauthenticated,     // who is calling is not known (no or bad credentials)
+  kPermissionDenied,    // the caller is known but may not do this
   kInternal,            // a bug: an invariant did not hold
 };
 
@@ -44,6 +46,8 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   // True when the same call may succeed later without any change of input.

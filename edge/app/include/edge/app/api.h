@@ -1,0 +1,50 @@
+// The REST API under /api/v1: helpers shared by every route (authentication,
+// role checks, JSON bodies, Status → HTTP mapping) and the routes of the
+// services that exist. Routes are registered here, in edge/app, because a
+// route calls an application service and only edge/app sees the services; the
+// HTTP machinery itself stays in kiosk/.
+//
+// Handlers run on the io_context thread. Errors are JSON
+// {"error":{"code":"…","message":"…"}}.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "edge/app/auth_service.h"
+#include "edge/core/auth.h"
+#include "edge/core/status.h"
+#include "edge/kiosk/http.h"
+
+namespace edge::app {
+
+// 400 invalid_argument, 401 unauthenticated, 403 permission_denied,
+// 404 not_found, 409 already_exists / failed_precondition,
+// 503 unavailable, 500 otherwise.
+int HttpStatusOf(const core::Status& status);
+kiosk::Response ErrorResponse(const core::Status& status);
+kiosk::Response JsonResponse(const nlohmann::json& body, int status = 200);
+
+// Parses a request body as a JSON object; InvalidArgument naming the problem.
+core::Result<nlohmann::json> JsonBody(const kiosk::Request& request);
+
+// Field readers for JSON bodies: InvalidArgument "field 'x': …" when missing
+// or of the wrong type.
+core::Result<std::string> StringField(const nlohmann::json& body, const std::string& name);
+core::Result<int64_t> IntField(const nlohmann::json& body, const std::string& name);
+
+// The actor behind the request's "Authorization: Bearer TOKEN", holding at
+// least `required`. Unauthenticated (401) or PermissionDenied (403) otherwise.
+core::Result<core::Actor> Authorize(AuthService& auth, const kiosk::Request& request, core::Role required);
+
+// Adds /api/v1/auth/login, /api/v1/auth/logout, /api/v1/me and the
+// supervisor's /api/v1/users routes.
+void AddAuthRoutes(kiosk::Router& router, AuthService& auth);
+
+class InventoryService;
+// Adds /api/v1/inventory/…: item by SKU or barcode, location, search
+// (associates) and adjustments (supervisors).
+void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory);
+
+}  // namespace edge::app
