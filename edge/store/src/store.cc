@@ -230,6 +230,57 @@ Result<int64_t> Store::NextSeq(const std::string& stream) {
   return *row ? (*st)->Int64(0) : int64_t{1};
 }
 
+Status Store::AdvanceStream(Transaction& txn, const std::string& stream, int64_t seq) {
+  auto adv = txn.db().Cached(
+      "INSERT INTO stream_state(stream, next_seq) VALUES (?1, ?2) "
+      "ON CONFLICT(stream) DO UPDATE SET next_seq = max(next_seq, excluded.next_seq)");
+  if (!adv.ok()) return adv.status();
+  (*adv)->Bind(1, stream).Bind(2, seq + 1);
+  return (*adv)->Run();
+}
+
+// ---- held messages ----
+
+Status Store::HoldInbound(const std::string& stream, int64_t seq, const std::string& id,
+                          const std::string& payload) {
+  auto st = db_->Cached(
+      "INSERT INTO held(stream, seq, id, payload, received) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT(stream, seq) DO NOTHING");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, stream).Bind(2, seq).Bind(3, id).BindBlob(4, payload).Bind(5, NowMs());
+  return (*st)->Run();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> Store::HeldSeqs() {
+  auto st = db_->Cached("SELECT stream, seq FROM held ORDER BY stream, seq");
+  if (!st.ok()) return st.status();
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (;;) {
+    auto row = (*st)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.emplace_back((*st)->Text(0), (*st)->Int64(1));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> Store::HeldPayload(const std::string& stream, int64_t seq) {
+  auto st = db_->Cached("SELECT payload FROM held WHERE stream = ?1 AND seq = ?2");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, stream).Bind(2, seq);
+  auto row = (*st)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>((*st)->Blob(0));
+}
+
+Status Store::DropHeld(Transaction& txn, const std::string& stream, int64_t seq) {
+  auto st = txn.db().Cached("DELETE FROM held WHERE stream = ?1 AND seq = ?2");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, stream).Bind(2, seq);
+  return (*st)->Run();
+}
+
 // ---- dead letters ----
 
 Status Store::AddDeadLetter(const DeadLetter& l) {

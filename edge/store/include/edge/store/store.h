@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "edge/core/clock.h"
@@ -92,8 +93,27 @@ class Store {
                        const std::string& type);
   // The next seq expected on `stream` (1 for a stream never seen).
   Result<int64_t> NextSeq(const std::string& stream);
+  // Consumes `seq` on `stream` without an inbox record (a message rejected
+  // or a duplicate id in its slot), inside the caller's transaction: the
+  // stream's next seq becomes at least seq + 1.
+  Status AdvanceStream(Transaction& txn, const std::string& stream, int64_t seq);
+
+  // ---- held messages (arrived ahead of a gap) ----
+  // Keeps a message until its turn. Holding (stream, seq) again keeps the
+  // first copy and returns OK.
+  Status HoldInbound(const std::string& stream, int64_t seq, const std::string& id,
+                     const std::string& payload);
+  // Every held (stream, seq), ordered by stream and seq.
+  Result<std::vector<std::pair<std::string, int64_t>>> HeldSeqs();
+  // The payload held at (stream, seq), or nullopt.
+  Result<std::optional<std::string>> HeldPayload(const std::string& stream, int64_t seq);
+  // Drops the held copy at (stream, seq) inside the caller's transaction (no
+  // error when there is none).
+  Status DropHeld(Transaction& txn, const std::string& stream, int64_t seq);
 
   // ---- dead letters ----
+  // Runs on the store's connection, so inside the caller's transaction when
+  // one is open.
   Status AddDeadLetter(const DeadLetter& letter);
   Result<int64_t> DeadLetterCount();
 
