@@ -114,19 +114,16 @@ struct Scan {
 std::string_view ScanKindName(Scan::Kind kind);
 
 // Parses one scan; see the conventions above. `aim_id`, when not empty, must
-// be "]" + letter + digit or capital letter. Returns the Scan, or InvalidArgument
-// naming what is wrong: the AIM id, the data (empty, too long, control
-// character, bad UTF-8), a check digit, a GS1 AI and its value, the part of
-// an SE1 code, or a UPS check digit.
+// be "]" + letter + digit or capital letter. Returns the Scan, or
+// InvalidArgument naming what is wrong: the AIM id, the data (empty, too
+// long, control character, bad UTF-8), a check digit, a GS1 AI and its value,
+// the part of an SE1 code, or a UPS check digit.
 Result<Scan> ParseScan(std::string_view text, std::string_view aim_id = {});
 
 // True when `digits` is 2 or more ASCII digits whose last one is the GS1
-// mod-10 check digit of the others (GTIN-8/12/13/14, SSCC, GLN, GSIN).
+// mod-10 check digit of the others (GTIN-8/12/13/14, SSCC, GLN, GSIN). To
+// compute a check digit, use GtinCheckDigit in edge/core/gtin.h.
 bool ValidGtinCheckDigit(std::string_view digits);
-
-// The GS1 mod-10 check digit ('0'-'9') for `digits_without_check`; '\0' when
-// it is empty or holds anything but ASCII digits.
-char GtinCheckDigit(std::string_view digits_without_check);
 
 // Validates a GTIN of 8 (EAN-8; never UPC-E: call ExpandUpcE first), 12
 // (UPC-A), 13 (EAN-13) or 14 (GTIN-14) digits and returns it as GTIN-14,
