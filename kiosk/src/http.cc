@@ -4,6 +4,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -14,6 +16,7 @@ namespace edge::kiosk {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using core::Status;
 
@@ -80,6 +83,19 @@ void Router::Add(const std::string& method, const std::string& path, Handler han
   routes_.push_back(Route{method, path, Split(path), std::move(handler)});
 }
 
+void Router::AddPrefix(const std::string& prefix, Handler handler) {
+  prefixes_.emplace_back(prefix, std::move(handler));
+}
+
+void Router::AddWebSocket(const std::string& path, WebSocketAuthorizer authorize) {
+  websockets_[path] = std::move(authorize);
+}
+
+const WebSocketAuthorizer* Router::FindWebSocket(const std::string& path) const {
+  auto it = websockets_.find(path);
+  return it == websockets_.end() ? nullptr : &it->second;
+}
+
 Response Router::Dispatch(Request& request) const {
   const std::vector<std::string> segs = Split(request.path);
   std::set<std::string> allowed;
@@ -101,7 +117,16 @@ Response Router::Dispatch(Request& request) const {
       continue;
     }
     request.params = std::move(params);
+    request.route = r.path;
     return r.handler(request);
+  }
+  if (allowed.empty() && (request.method == "GET" || request.method == "HEAD")) {
+    for (const auto& [prefix, handler] : prefixes_) {
+      if (request.path == prefix || request.path.rfind(prefix + "/", 0) == 0) {
+        request.route = prefix + "/*";
+        return handler(request);
+      }
+    }
   }
   if (!allowed.empty()) {
     std::string allow;
@@ -157,6 +182,7 @@ Status ParseListen(const std::string& listen, std::string* host, uint16_t* port)
 // ---- server ----
 
 class Session;
+class WsSession;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, HttpOptions opts, const Router& r)
@@ -164,6 +190,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   void Accept();
   void Remove(Session* s) { sessions.erase(s); }
+  void Remove(WsSession* s) { ws_sessions.erase(s); }
 
   asio::io_context& io;
   HttpOptions options;
@@ -171,6 +198,93 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   bool stopped = false;
   std::set<Session*> sessions;
+  std::set<WsSession*> ws_sessions;
+};
+
+// One WebSocket client: receives what is published on its channels. Reads
+// only to notice the close and answer pings; messages from clients are
+// ignored (commands go through the REST API).
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(beast::tcp_stream stream, std::vector<std::string> channels,
+            std::shared_ptr<HttpServer::Impl> server)
+      : ws_(std::move(stream)), channels_(channels.begin(), channels.end()), server_(std::move(server)) {}
+  ~WsSession() {
+    if (auto s = server_.lock()) s->Remove(this);
+  }
+
+  void Start(http::request<http::string_body> req) {
+    auto server = server_.lock();
+    if (!server) return;
+    server->ws_sessions.insert(this);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "storeedged"); }));
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->open_ = true;
+      self->Read();
+      if (!self->queue_.empty()) self->Write();
+    });
+  }
+
+  bool Wants(const std::string& channel) const { return channels_.count(channel) > 0; }
+
+  void Send(std::shared_ptr<const std::string> text) {
+    auto server = server_.lock();
+    if (!server || closing_) return;
+    if (queue_.size() >= server->options.websocket_queue_limit) {
+      // A client that stopped reading is dropped rather than buffered forever;
+      // it reconnects and reloads its state.
+      log::Warn("ws.client_dropped").Kv("reason", "send queue full").Kv("queued", queue_.size());
+      return Close(websocket::close_code::policy_error);
+    }
+    queue_.push_back(std::move(text));
+    if (open_ && queue_.size() == 1) Write();
+  }
+
+  void Close(websocket::close_code code = websocket::close_code::going_away) {
+    if (closing_) return;
+    closing_ = true;
+    if (!open_) {
+      beast::get_lowest_layer(ws_).close();
+      return;
+    }
+    ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
+  }
+
+ private:
+  void Read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->closing_ = true;
+        return;
+      }
+      self->buffer_.consume(self->buffer_.size());
+      self->Read();
+    });
+  }
+
+  void Write() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->closing_ = true;
+        return;
+      }
+      self->queue_.pop_front();
+      if (!self->queue_.empty() && !self->closing_) self->Write();
+    });
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::set<std::string> channels_;
+  std::weak_ptr<HttpServer::Impl> server_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool open_ = false;
+  bool closing_ = false;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -259,6 +373,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
+    started_ = std::chrono::steady_clock::now();
+    if (websocket::is_upgrade(msg)) {
+      const WebSocketAuthorizer* authorize = server->router.FindWebSocket(req.path);
+      if (!authorize) return Send(Response::Error(404, "not_found", "no WebSocket at " + req.path), false);
+      auto channels = (*authorize)(req);
+      if (!channels.ok()) {
+        const bool unauth = channels.status().code() == core::StatusCode::kUnauthenticated;
+        return Send(Response::Error(unauth ? 401 : 403, unauth ? "unauthenticated" : "permission_denied",
+                                    channels.status().message()),
+                    false);
+      }
+      // Hand the connection over to a WebSocket session; this HTTP session ends.
+      auto ws = std::make_shared<WsSession>(std::move(stream_), std::move(channels).value(), server);
+      ws->Start(parser_->release());
+      return;
+    }
     Response resp;
     try {
       resp = server->router.Dispatch(req);
@@ -267,6 +397,8 @@ class Session : public std::enable_shared_from_this<Session> {
       resp = Response::Error(500, "internal", "internal error while handling " + req.path);
     }
     const bool head = req.method == "HEAD";
+    method_ = req.method;
+    route_ = req.route.empty() ? "(unmatched)" : req.route;
     Send(std::move(resp), msg.keep_alive() && !server->stopped, head);
   }
 
@@ -279,6 +411,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::cache_control, "no-store");
     for (const auto& [k, v] : resp.headers) res->set(k, v);
     res->keep_alive(keep_alive);
+    status_ = resp.status;
     res->body() = std::move(resp.body);
     res->prepare_payload();
     if (head) res->body().clear();
@@ -286,9 +419,18 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(server ? server->options.read_timeout : std::chrono::seconds(30));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+                        self->Observe();
                         if (ec || !keep_alive) return self->Close();
                         self->ReadRequest(/*first=*/false);
                       });
+  }
+
+  void Observe() {
+    auto server = server_.lock();
+    if (!server || !server->options.on_request || method_.empty()) return;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server->options.on_request(RequestRecord{method_, route_, status_, secs});
+    method_.clear();
   }
 
   void Close() {
@@ -303,6 +445,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::weak_ptr<HttpServer::Impl> server_;
   std::string remote_;
   bool busy_ = false;
+  std::chrono::steady_clock::time_point started_{};
+  std::string method_;
+  std::string route_;
+  int status_ = 0;
 };
 
 void HttpServer::Impl::Accept() {
@@ -348,6 +494,8 @@ void HttpServer::Stop() {
   // Copy: closing a session may end it and remove it from the set.
   std::vector<Session*> open(impl_->sessions.begin(), impl_->sessions.end());
   for (Session* s : open) s->CloseIfIdle();
+  std::vector<WsSession*> ws(impl_->ws_sessions.begin(), impl_->ws_sessions.end());
+  for (WsSession* s : ws) s->Close();
 }
 
 uint16_t HttpServer::port() const {
@@ -355,6 +503,17 @@ uint16_t HttpServer::port() const {
   return impl_->acceptor.local_endpoint(ec).port();
 }
 
-size_t HttpServer::connections() const { return impl_->sessions.size(); }
+size_t HttpServer::connections() const { return impl_->sessions.size() + impl_->ws_sessions.size(); }
+
+size_t HttpServer::websocket_clients() const { return impl_->ws_sessions.size(); }
+
+void HttpServer::Publish(const std::string& channel, const std::string& text) {
+  auto shared = std::make_shared<const std::string>(text);
+  // Copy: a full queue closes (and may remove) a session.
+  std::vector<WsSession*> ws(impl_->ws_sessions.begin(), impl_->ws_sessions.end());
+  for (WsSession* s : ws) {
+    if (s->Wants(channel)) s->Send(shared);
+  }
+}
 
 }  // namespace edge::kiosk

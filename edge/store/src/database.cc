@@ -164,18 +164,15 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return Statement(db_.get(), stmt);
 }
 
-Result<Statement*> Database::Cached(const char* sql) {
+Result<CachedStatement> Database::Cached(const char* sql) {
   auto it = cache_.find(sql);
-  if (it != cache_.end()) {
-    it->second->Reset();
-    return it->second.get();
-  }
+  if (it != cache_.end()) return CachedStatement(it->second.get());
   auto st = Prepare(sql);
   if (!st.ok()) return st.status();
   auto owned = std::make_unique<Statement>(std::move(st).value());
   Statement* p = owned.get();
   cache_.emplace(sql, std::move(owned));
-  return p;
+  return CachedStatement(p);
 }
 
 Result<int64_t> Database::QueryInt(std::string_view sql) {

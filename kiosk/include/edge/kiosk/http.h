@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;  // peer address
+  std::string route;   // the matched route pattern, e.g. "/api/v1/orders/{id}"
 
   // A header's value, or "" when absent. `name` in lower case.
   std::string Header(const std::string& name) const;
@@ -50,14 +52,33 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Decides whether a WebSocket upgrade may proceed: the channels the client
+// will receive, or an error (401/403) that is answered instead of upgrading.
+using WebSocketAuthorizer = std::function<core::Result<std::vector<std::string>>(const Request&)>;
+
+// What the server observed of one request, for metrics.
+struct RequestRecord {
+  std::string method;
+  std::string route;  // matched pattern, or "(unmatched)"
+  int status = 0;
+  double seconds = 0;
+};
+
 // Routes by method and path. Paths may hold `{name}` segments, which match
 // one non-empty segment and land in Request::params.
 class Router {
  public:
   void Add(const std::string& method, const std::string& path, Handler handler);
+  // Every GET (and HEAD) under `prefix` ("/app" matches "/app", "/app/" and
+  // "/app/x/y"), tried after the exact routes.
+  void AddPrefix(const std::string& prefix, Handler handler);
+  // A WebSocket endpoint at `path` (GET with Upgrade: websocket).
+  void AddWebSocket(const std::string& path, WebSocketAuthorizer authorize);
+  // The authorizer for a WebSocket path, or nullptr.
+  const WebSocketAuthorizer* FindWebSocket(const std::string& path) const;
   // 404 for an unknown path, 405 (with Allow) for a known path and another method.
   Response Dispatch(Request& request) const;
-  // Every (method, path) registered, for the OpenAPI check.
+  // Every (method, path) registered with Add, for the OpenAPI check.
   std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
@@ -68,6 +89,8 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::map<std::string, WebSocketAuthorizer> websockets_;
+  std::vector<std::pair<std::string, Handler>> prefixes_;
 };
 
 struct HttpOptions {
@@ -77,6 +100,11 @@ struct HttpOptions {
   uint32_t header_limit_bytes = 16 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
+  // Messages queued for one WebSocket client beyond which it is dropped (a
+  // client that does not read must not grow the daemon's memory).
+  size_t websocket_queue_limit = 512;
+  // Called on the io_context thread after each response is sent.
+  std::function<void(const RequestRecord&)> on_request;
 };
 
 class HttpServer {
@@ -90,8 +118,13 @@ class HttpServer {
   // Stops accepting and closes idle connections; requests in flight finish.
   void Stop();
   uint16_t port() const;
-  // Connections open now.
+  // Connections open now (HTTP and WebSocket).
   size_t connections() const;
+  // WebSocket clients connected now.
+  size_t websocket_clients() const;
+  // Sends `text` to every WebSocket client subscribed to `channel`.
+  // io_context thread only.
+  void Publish(const std::string& channel, const std::string& text);
 
   struct Impl;
 

@@ -82,6 +82,23 @@ class Statement {
   Status bind_error_;
 };
 
+// A borrowed cached statement; resets it on destruction.
+class CachedStatement {
+ public:
+  explicit CachedStatement(Statement* s) : s_(s) {}
+  CachedStatement(CachedStatement&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  CachedStatement& operator=(CachedStatement&&) = delete;
+  CachedStatement(const CachedStatement&) = delete;
+  ~CachedStatement() {
+    if (s_) s_->Reset();
+  }
+  Statement* operator->() const { return s_; }
+  Statement& operator*() const { return *s_; }
+
+ private:
+  Statement* s_;
+};
+
 class Database {
  public:
   enum class Mode { kReadWrite, kReadWriteCreate, kReadOnly };
@@ -98,10 +115,14 @@ class Database {
   Status Exec(std::string_view sql);
   // Prepares a new statement, owned by the caller.
   Result<Statement> Prepare(std::string_view sql);
-  // A statement prepared once and kept for the life of the connection, reset
-  // and ready to bind. `sql` must be a string literal (the cache key is its
-  // address). Not reentrant for the same literal.
-  Result<Statement*> Cached(const char* sql);
+  // A statement prepared once and kept for the life of the connection, ready
+  // to bind. `sql` must outlive the connection (a string literal: the cache
+  // key is its address). The handle resets the statement when it goes out of
+  // scope, so no read transaction lingers past its use (a lingering one would
+  // pin an old WAL snapshot and make the next write fail with BUSY_SNAPSHOT
+  // once another connection, such as storeedgectl, has committed). Not
+  // reentrant for the same literal.
+  Result<CachedStatement> Cached(const char* sql);
 
   // Runs a query returning one integer (e.g. "PRAGMA user_version").
   Result<int64_t> QueryInt(std::string_view sql);
