@@ -18,7 +18,7 @@ CTEST_ARGS ?=
 DEV_DIR := build/dev
 REL_DIR := build/release
 
-.PHONY: all run test bench deb deps format build build-dev build-release clean
+.PHONY: all run test bench deb deps format build build-dev build-release clean test-tools
 
 all: build-release
 
@@ -40,7 +40,11 @@ run: build-release
 	@echo "storeedge: status: http://127.0.0.1:8080/api/v1/status  (or: $(REL_DIR)/edge/app/storeedgectl status)"
 	exec $(REL_DIR)/edge/app/storeedged $(if $(CONFIG),--config $(CONFIG))
 
-test: build-dev
+# Node tools the label tests use (zpl-renderer-js), pinned by package-lock.json.
+test-tools: deps
+	@[ -d tests/tools/node_modules/zpl-renderer-js ] || npm ci --prefix tests/tools --no-audit --no-fund
+
+test: build-dev test-tools
 	cd $(DEV_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_ARGS)
 
 bench: build-release

@@ -15,8 +15,9 @@ build_pkgs=(
   libsystemd-dev
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev googletest libbenchmark-dev clang-format
-  mosquitto mosquitto-clients
+  libgtest-dev libgmock-dev googletest libbenchmark-dev clang-format clang libclang-rt-14-dev
+  mosquitto mosquitto-clients umockdev libumockdev-dev
+  cups-daemon cups-client zbar-tools poppler-utils nodejs npm
 )
 runtime_pkgs=(mosquitto)
 

@@ -134,7 +134,7 @@ TEST(Daemon, BadConfigExits2NamingFileLineAndOption) {
        ":2: [policy] max_open_orders: 0 is out of range 1..1000000 (orders)"},
       {"[sync]\ngap_timeout = 5\n",
        ":2: [sync] gap_timeout: unknown option (known in [sync]: gap_timeout_s, "
-       "event_retention_days, available_interval_s)"},
+       "event_retention_days, available_interval_s, publish_window)"},
       {"[store\n", ":1: TOML syntax error: "},
   };
   for (const auto& c : cases) {
@@ -286,6 +286,32 @@ TEST(Ctl, StatusOfARunningDaemonAndOfNone) {
   EXPECT_EQ(bad.err, "storeedgectl: unknown command 'frobnicate' (see --help)\n");
   d.process().Signal(SIGTERM);
   EXPECT_EQ(d.process().Wait(15s).value_or(-1), 0);
+}
+
+}  // namespace
+}  // namespace edge::testing
+
+namespace edge::testing {
+namespace {
+
+TEST(Daemon, ServesPrometheusMetrics) {
+  TempDir dir;
+  DaemonUnderTest d(dir);
+  ASSERT_TRUE(d.Start());
+  ASSERT_EQ(d.Get("/healthz")->status, 200);
+  auto m = d.Get("/metrics");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->status, 200);
+  EXPECT_EQ(m->headers["content-type"], "text/plain; version=0.0.4");
+  EXPECT_NE(m->body.find("\nstoreedge_outbox_depth 0\n"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("storeedge_inbound_last_seq{stream=\"orders\"} 0\n"), std::string::npos);
+  EXPECT_NE(m->body.find("storeedge_http_requests_total{method=\"GET\",route=\"/healthz\",code=\"200\"} 1\n"),
+            std::string::npos)
+      << m->body;
+  EXPECT_NE(m->body.find("storeedge_http_request_seconds_count{method=\"GET\",route=\"/healthz\"} 1\n"),
+            std::string::npos);
+  d.process().Signal(SIGTERM);
+  EXPECT_EQ(d.process().Wait(std::chrono::seconds(15)).value_or(-1), 0);
 }
 
 }  // namespace

@@ -295,10 +295,12 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
   if (const auto* v = section("sync")) {
     EDGE_CHECK(table_or_error("sync", v));
     Reader r(file, "sync", *v);
-    EDGE_CHECK(r.OnlyKeys({"gap_timeout_s", "event_retention_days", "available_interval_s"}));
+    EDGE_CHECK(
+        r.OnlyKeys({"gap_timeout_s", "event_retention_days", "available_interval_s", "publish_window"}));
     EDGE_CHECK(r.Int("gap_timeout_s", &c->sync.gap_timeout_s, 1, 3600, "seconds"));
     EDGE_CHECK(r.Int("event_retention_days", &c->sync.event_retention_days, 1, 365, "days"));
     EDGE_CHECK(r.Int("available_interval_s", &c->sync.available_interval_s, 0, 3600, "seconds"));
+    EDGE_CHECK(r.Int("publish_window", &c->sync.publish_window, 1, 1000, "messages"));
   }
   if (const auto* v = section("policy")) {
     EDGE_CHECK(table_or_error("policy", v));
@@ -411,6 +413,7 @@ const std::vector<std::string>& ConfigKeys() {
                                              "sync.gap_timeout_s",
                                              "sync.event_retention_days",
                                              "sync.available_interval_s",
+                                             "sync.publish_window",
                                              "policy.partial_accept",
                                              "policy.max_open_orders",
                                              "policy.pickup_hold_days",

@@ -23,6 +23,10 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  status [--json]   store, version, uptime, database, outbox depth, sync state\n"
+    "  user add ID --name NAME [--role associate|supervisor] [--pin-stdin]\n"
+    "  user disable|enable|unlock|reset-pin ID, user list\n"
+    "                    manage associates and supervisors (on the database directly)\n"
+    "  kiosk add NAME    register a curbside kiosk; prints its device token\n"
     "\n"
     "  --config PATH     find the daemon's address in this config ([http] listen)\n"
     "  --url URL         the daemon's address (default http://127.0.0.1:8080)\n"
@@ -113,12 +117,33 @@ int Status(const Target& t, bool as_json) {
   std::printf("dead letters:  %s\n", Str(j["dead_letters"]).c_str());
   const json& sync = j["sync"];
   std::printf("sync:          %s (broker %s)\n", Str(sync["state"]).c_str(), Str(sync["broker"]).c_str());
+  if (sync["connected_since"].is_string()) {
+    std::printf("  connected since %s, %s event(s) in flight, last acknowledged seq %s\n",
+                Str(sync["connected_since"]).c_str(), Str(sync["in_flight"]).c_str(),
+                Str(sync["last_acked_seq"]).c_str());
+  }
+  if (sync.value("reconnect_attempts", 0) > 0) {
+    std::printf("  reconnect attempts: %s\n", Str(sync["reconnect_attempts"]).c_str());
+  }
+  if (sync["last_error"].is_string()) std::printf("  last error: %s\n", Str(sync["last_error"]).c_str());
   if (sync["last_seq"].is_object()) {
     for (const auto& [stream, seq] : sync["last_seq"].items()) {
-      std::printf("  %-12s last seq %s\n", stream.c_str(), Str(seq).c_str());
+      const json& held = sync["held"].is_object() ? sync["held"][stream] : json();
+      std::printf("  %-12s last seq %s%s\n", stream.c_str(), Str(seq).c_str(),
+                  held.is_number() && held.get<int64_t>() > 0
+                      ? (" (" + Str(held) + " held, waiting for a gap to fill)").c_str()
+                      : "");
     }
   }
   std::printf("http:          %s\n", Str(j["http"]["listen"]).c_str());
+  if (j.contains("scanners") && j["scanners"].is_array() && !j["scanners"].empty()) {
+    std::printf("scanners:\n");
+    for (const auto& sc : j["scanners"]) {
+      std::printf("  %-12s %s%s%s\n", Str(sc["station"]).c_str(), Str(sc["state"]).c_str(),
+                  sc.contains("usb_id") ? (" " + Str(sc["usb_id"])).c_str() : "",
+                  sc.contains("detail") ? (" (" + Str(sc["detail"]) + ")").c_str() : "");
+    }
+  }
   return 0;
 }
 
@@ -126,6 +151,7 @@ int Status(const Target& t, bool as_json) {
 
 int CtlMain(int argc, char** argv) {
   Target target;
+  Config config;  // embedded defaults unless --config
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -138,6 +164,7 @@ int CtlMain(int argc, char** argv) {
       if (a == "--config") {
         auto c = LoadConfig(v);
         if (!c.ok()) return Usage("invalid config: " + c.status().message());
+        config = *c;
         target.host = c->http.host();
         target.port = c->http.port();
         // A daemon listening on every address is reached on loopback.
@@ -166,6 +193,7 @@ int CtlMain(int argc, char** argv) {
     }
     return Status(target, as_json);
   }
+  if (args[0] == "user" || args[0] == "kiosk") return CtlUserCommand(config, args);
   return Usage("unknown command '" + args[0] + "' (see --help)");
 }
 

@@ -13,12 +13,19 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "edge/app/api.h"
+#include "edge/app/auth_service.h"
+#include "edge/app/inventory_service.h"
+#include "edge/app/metrics.h"
 #include "edge/app/notify.h"
+#include "edge/app/sync_bridge.h"
 #include "edge/app/system_clock.h"
+#include "edge/drivers/scanners.h"
 #include "edge/drivers/versions.h"
 #include "edge/kiosk/http.h"
 #include "edge/log/log.h"
 #include "edge/store/store.h"
+#include "edge/sync/client.h"
 #include "edge/sync/topics.h"
 
 #ifndef STOREEDGE_VERSION
@@ -49,6 +56,18 @@ struct Daemon::Impl {
   asio::steady_timer watchdog_timer{io};
   asio::steady_timer drain_timer{io};
   std::unique_ptr<store::Store> store;
+  // The MQTT link to the OMS, on the store (declared after it: destroyed
+  // before it).
+  std::unique_ptr<SyncBridge> sync_bridge;
+  std::unique_ptr<drivers::ScannerManager> scanners;
+  std::unique_ptr<sync::SyncClient> sync_client;
+  asio::steady_timer prune_timer{io};
+  bool sync_stopped = false;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<InventoryService> inventory;
+  asio::steady_timer inventory_timer{io};
+  uint64_t inventory_ticks = 0;
+  Metrics metrics;
   kiosk::Router router;
   std::unique_ptr<kiosk::HttpServer> http;
   core::TimePoint started{};
@@ -58,6 +77,7 @@ struct Daemon::Impl {
   int exit_code = kExitOk;
 
   void AddRoutes();
+  void AddMetrics();
   json Status();
   void WaitForStopSignal();
   void WaitForHangup();
@@ -65,12 +85,18 @@ struct Daemon::Impl {
   void PingWatchdog();
   void BeginShutdown(int signo);
   void Drain();
+  sync::SyncOptions MakeSyncOptions() const;
+  core::Status StartSync();
+  core::Status StartScanners();
+  void OnScan(const drivers::ScanEvent& e);
+  json ScannersJson();
+  void PruneOutbox();
+  void InventoryTick();
+  json SyncStatusJson();
 };
 
 Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Daemon::~Daemon() = default;
-
-namespace {
 
 // Creates `dir` (and parents) and checks that files can be created in it.
 core::Status PrepareDataDir(const std::string& dir) {
@@ -86,8 +112,6 @@ core::Status PrepareDataDir(const std::string& dir) {
   }
   return core::Status::Ok();
 }
-
-}  // namespace
 
 std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, StartupError* error) {
   auto impl = std::make_unique<Impl>();
@@ -122,6 +146,34 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
       .Kv("schema", impl->store->schema_version())
       .Kv("synchronous", c.sqlite.synchronous);
 
+  // Drivers before sync: a scanner plugged in at start is claimed at once.
+  if (core::Status s = impl->StartScanners(); !s.ok()) {
+    *error = {kExitUsage, "invalid config: " + s.message()};
+    return nullptr;
+  }
+
+  // Sync starts connecting now (a broker that is away is retried, never
+  // fatal); what arrives is handled once Run() runs the io_context.
+  if (core::Status s = impl->StartSync(); !s.ok()) {
+    *error = {s.code() == core::StatusCode::kInvalidArgument ? kExitUsage : kExitStorage, s.message()};
+    return nullptr;
+  }
+
+  impl->auth = std::make_unique<AuthService>(*impl->store, impl->clock);
+  {
+    InventoryOptions io_opts;
+    // 0 in the config means "report at once": the coalescer needs a positive
+    // interval, and 1 ms is as good as none.
+    io_opts.available_interval = std::max<core::Duration>(std::chrono::seconds(c.sync.available_interval_s),
+                                                          std::chrono::milliseconds(1));
+    auto inv =
+        InventoryService::Create(*impl->store, impl->clock, io_opts, std::mt19937_64(std::random_device{}()));
+    if (!inv.ok()) {
+      *error = {kExitStorage, inv.status().message()};
+      return nullptr;
+    }
+    impl->inventory = std::move(inv).value();
+  }
   impl->AddRoutes();
   kiosk::HttpOptions ho;
   ho.address = c.http.host();
@@ -129,6 +181,13 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
   ho.body_limit_bytes = static_cast<uint64_t>(c.http.max_body_bytes);
   ho.read_timeout = std::chrono::seconds(c.http.request_timeout_s);
   ho.idle_timeout = std::chrono::seconds(c.http.idle_timeout_s);
+  Impl* raw = impl.get();
+  ho.on_request = [raw](const kiosk::RequestRecord& r) {
+    const Labels labels = {{"method", r.method}, {"route", r.route}};
+    raw->metrics.Observe("storeedge_http_request_seconds", labels, r.seconds);
+    raw->metrics.Count("storeedge_http_requests_total",
+                       {{"method", r.method}, {"route", r.route}, {"code", std::to_string(r.status)}});
+  };
   auto http = kiosk::HttpServer::Start(impl->io, ho, impl->router);
   if (!http.ok()) {
     *error = {kExitNetwork, http.status().message()};
@@ -146,6 +205,8 @@ int Daemon::Run() {
   d.WaitForStopSignal();
   d.WaitForHangup();
   if (d.notifier.watchdog_interval()) d.PingWatchdog();
+  d.PruneOutbox();
+  d.InventoryTick();
   if (!d.notifier.Notify("READY=1\nSTATUS=store " + d.config.store.id + " ready")) {
     log::Warn("systemd.notify_failed").Kv("state", "READY=1");
   }
@@ -161,6 +222,11 @@ int Daemon::Run() {
     }
   }
   d.http.reset();
+  d.inventory.reset();
+  d.auth.reset();
+  d.scanners.reset();     // cancels transfers, releases interfaces, gives scanners back to usbhid
+  d.sync_client.reset();  // after Stop(): disconnected; nothing of Paho's is left running
+  d.sync_bridge.reset();
   d.store.reset();  // closes the database: the WAL is checkpointed
   log::Info("daemon.stopped").Kv("exit_code", d.exit_code);
   return d.exit_code;
@@ -199,6 +265,9 @@ void Daemon::Impl::Reload() {
   Config applied = config;
   applied.log = next->log;
   applied.sync = next->sync;
+  if (sync_client) {
+    sync_client->Reconfigure(std::chrono::seconds(applied.sync.gap_timeout_s), applied.sync.publish_window);
+  }
   applied.policy = next->policy;
   log::Level level = log::Level::kInfo;
   (void)log::ParseLevel(applied.log.level, &level);
@@ -233,6 +302,13 @@ void Daemon::Impl::BeginShutdown(int signo) {
   watchdog_timer.cancel();
   http->Stop();
   drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.daemon.shutdown_timeout_s);
+  prune_timer.cancel();
+  inventory_timer.cancel();
+  // The retained `offline` status, then disconnect, within the deadline.
+  sync_client->Stop(std::chrono::seconds(config.daemon.shutdown_timeout_s), [this] {
+    sync_stopped = true;
+    Drain();
+  });
   // A second SIGTERM/SIGINT during the drain stops at once.
   stop_signals.async_wait([this](const boost::system::error_code& ec, int) {
     if (ec) return;
@@ -243,7 +319,7 @@ void Daemon::Impl::BeginShutdown(int signo) {
 }
 
 void Daemon::Impl::Drain() {
-  if (http->connections() == 0) {
+  if (http->connections() == 0 && sync_stopped) {
     boost::system::error_code ignored;
     stop_signals.cancel(ignored);
     drain_timer.cancel();
@@ -251,7 +327,9 @@ void Daemon::Impl::Drain() {
     return;
   }
   if (std::chrono::steady_clock::now() >= drain_deadline) {
-    log::Warn("daemon.drain_deadline").Kv("open_connections", http->connections());
+    log::Warn("daemon.drain_deadline")
+        .Kv("open_connections", http->connections())
+        .Kv("sync_stopped", sync_stopped);
     io.stop();
     return;
   }
@@ -282,20 +360,246 @@ json Daemon::Impl::Status() {
   j["outbox"] = {{"depth", depth.ok() ? json(*depth) : json(nullptr)},
                  {"last_seq", last.ok() ? json(*last) : json(nullptr)}};
   j["dead_letters"] = dead.ok() ? json(*dead) : json(nullptr);
-  json streams = json::object();
-  for (const char* s : {"orders", "inventory", "shipments", "control"}) {
-    auto next = store->NextSeq(s);
-    streams[s] = next.ok() ? json(*next - 1) : json(nullptr);
-  }
-  j["sync"] = {{"state", "disconnected"}, {"broker", config.mqtt.uri}, {"last_seq", streams}};
+  j["sync"] = SyncStatusJson();
+  j["scanners"] = ScannersJson();
   j["http"] = {{"listen", config.http.listen}, {"connections", http ? http->connections() : 0}};
   j["state"] = stopping ? "stopping" : "running";
   return j;
 }
 
+sync::SyncOptions Daemon::Impl::MakeSyncOptions() const {
+  sync::SyncOptions o;
+  o.store_id = config.store.id;
+  o.uri = config.mqtt.uri;
+  o.ca_file = config.mqtt.ca_file;
+  o.cert_file = config.mqtt.cert_file;
+  o.key_file = config.mqtt.key_file;
+  o.username = config.mqtt.username;
+  o.password = config.mqtt.password;
+  o.keepalive = std::chrono::seconds(config.mqtt.keepalive_s);
+  o.connect_timeout = std::chrono::seconds(config.mqtt.connect_timeout_s);
+  o.reconnect_min = std::chrono::milliseconds(config.mqtt.reconnect_min_ms);
+  o.reconnect_max = std::chrono::milliseconds(config.mqtt.reconnect_max_ms);
+  o.gap_timeout = std::chrono::seconds(config.sync.gap_timeout_s);
+  o.publish_window = config.sync.publish_window;
+  // Services append events in their own transactions; this is how soon the
+  // publisher notices them at the latest.
+  o.outbox_poll = std::chrono::milliseconds(250);
+  o.version = STOREEDGE_VERSION;
+  return o;
+}
+
+core::Status Daemon::Impl::StartScanners() {
+  drivers::ScannerOptions uo;
+  for (const StationConfig& st : config.stations) {
+    drivers::ScannerRule r;
+    r.station = st.name;
+    r.vendor_id = st.scanner.vendor_id;
+    r.product_id = st.scanner.product_id;
+    r.serial = st.scanner.serial;
+    r.port_path = st.scanner.port_path;
+    uo.stations.push_back(std::move(r));
+  }
+  auto sm = drivers::ScannerManager::Create(
+      io, std::move(uo), [this](const drivers::ScanEvent& e) { OnScan(e); },
+      [this](const drivers::StationScannerStatus&) {
+        if (http) http->Publish("stations", json{{"type", "scanners"}, {"scanners", ScannersJson()}}.dump());
+      });
+  if (!sm.ok()) return sm.status();
+  scanners = std::move(sm).value();
+  return core::Status::Ok();
+}
+
+json Daemon::Impl::ScannersJson() {
+  json a = json::array();
+  if (!scanners) return a;
+  for (const auto& s : scanners->Statuses()) {
+    json o = {{"station", s.station},
+              {"state", std::string(drivers::ScannerStateName(s.state))},
+              {"scans", s.scans}};
+    if (!s.detail.empty()) o["detail"] = s.detail;
+    if (!s.mode.empty()) o["mode"] = s.mode;
+    if (!s.usb_id.empty()) o["usb_id"] = s.usb_id;
+    if (!s.port_path.empty()) o["port_path"] = s.port_path;
+    if (!s.serial.empty()) o["serial"] = s.serial;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
+void Daemon::Impl::OnScan(const drivers::ScanEvent& e) {
+  // The scanned text is not logged: it can hold a customer's pickup code.
+  if (!e.scan.ok()) {
+    log::Warn("scan.refused")
+        .Kv("station", e.station)
+        .Kv("device", e.device)
+        .Kv("error", e.scan.status().message());
+    metrics.Count("storeedge_scans_total", {{"station", e.station}, {"result", "refused"}});
+    if (http) {
+      http->Publish(
+          "stations",
+          json{{"type", "scan"}, {"station", e.station}, {"ok", false}, {"error", e.scan.status().message()}}
+              .dump());
+    }
+    return;
+  }
+  log::Info("scan")
+      .Kv("station", e.station)
+      .Kv("kind", std::string(core::ScanKindName(e.scan->kind)))
+      .Kv("symbology", e.scan->symbology);
+  metrics.Count("storeedge_scans_total", {{"station", e.station}, {"result", "ok"}});
+  // The station's screen takes the scan as if typed (the same parser runs
+  // again in the page's API call), so USB and keyboard-wedge scans act alike.
+  if (http) {
+    http->Publish("stations", json{{"type", "scan"},
+                                   {"station", e.station},
+                                   {"ok", true},
+                                   {"text", e.text},
+                                   {"aim_id", e.aim_id},
+                                   {"kind", std::string(core::ScanKindName(e.scan->kind))}}
+                                  .dump());
+  }
+}
+
+core::Status Daemon::Impl::StartSync() {
+  sync_bridge = std::make_unique<SyncBridge>(*store);
+  // Handlers of the order, inventory and shipment services are registered on
+  // sync_bridge here as they arrive; until then those types are refused as
+  // "unsupported type (no handler)".
+  auto client = sync::SyncClient::Create(io, MakeSyncOptions(), *sync_bridge, *sync_bridge, clock);
+  if (!client.ok()) return client.status();
+  sync_client = std::move(client).value();
+  return sync_client->Start();
+}
+
+void Daemon::Impl::InventoryTick() {
+  // Coalesced inventory.available reports go out when due; abandoned
+  // snapshot chunks are dropped. A half-second tick keeps a report at most
+  // that much later than its interval, at no measurable cost.
+  if (auto due = inventory->NextAvailableDue(); due && *due <= clock.Now()) {
+    if (auto r = inventory->FlushAvailable(); !r.ok()) {
+      log::Warn("inventory.available_flush_failed").Kv("error", r.status().message());
+    } else if (sync_client) {
+      sync_client->Kick();
+    }
+  }
+  if (++inventory_ticks % 120 == 0) {
+    if (auto r = inventory->DiscardAbandonedSnapshots(); !r.ok()) {
+      log::Warn("inventory.snapshot_discard_failed").Kv("error", r.status().message());
+    }
+  }
+  inventory_timer.expires_after(std::chrono::milliseconds(500));
+  inventory_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) InventoryTick();
+  });
+}
+
+void Daemon::Impl::PruneOutbox() {
+  // Published events are kept for sync.replay, then pruned; hourly is plenty.
+  auto pruned = store->PruneEvents(std::chrono::hours(24) * config.sync.event_retention_days);
+  if (!pruned.ok()) {
+    log::Warn("outbox.prune_failed").Kv("error", pruned.status().message());
+  } else if (*pruned > 0) {
+    log::Info("outbox.pruned").Kv("events", *pruned).Kv("retention_days", config.sync.event_retention_days);
+  }
+  prune_timer.expires_after(std::chrono::hours(1));
+  prune_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) PruneOutbox();
+  });
+}
+
+json Daemon::Impl::SyncStatusJson() {
+  const sync::SyncStatus s = sync_client->GetStatus();
+  json last_seq = json::object();
+  for (const auto& [stream, seq] : s.last_seq) last_seq[stream] = seq;
+  json held = json::object();
+  for (const auto& [stream, n] : s.held) held[stream] = n;
+  return {
+      {"state", s.state},
+      {"connected", s.connected},
+      {"broker", s.broker},
+      {"client_id", s.client_id},
+      {"connected_since", s.connected_since ? json(core::FormatRfc3339(*s.connected_since)) : json(nullptr)},
+      {"last_error", s.last_error.empty() ? json(nullptr) : json(s.last_error)},
+      {"reconnect_attempts", s.reconnect_attempts},
+      {"connects", s.connects},
+      {"outbox_depth", s.outbox_depth ? json(*s.outbox_depth) : json(nullptr)},
+      {"in_flight", s.in_flight},
+      {"last_acked_seq", s.last_acked_seq},
+      {"last_seq", last_seq},
+      {"held", held},
+      {"inbound",
+       {{"received", s.inbound.received},
+        {"applied", s.inbound.applied},
+        {"duplicates", s.inbound.duplicates},
+        {"rejected", s.inbound.rejected},
+        {"held", s.inbound.held},
+        {"replay_requests", s.inbound.replay_requests},
+        {"apply_errors", s.inbound.apply_errors}}}};
+}
+
+void Daemon::Impl::AddMetrics() {
+  metrics.Describe("storeedge_http_request_seconds", "histogram", "HTTP request latency by method and route");
+  metrics.Describe("storeedge_http_requests_total", "counter",
+                   "HTTP requests by method, route and status code");
+  metrics.Describe("storeedge_outbox_depth", "gauge", "Events waiting to be acknowledged by the broker");
+  metrics.Describe("storeedge_dead_letters", "gauge", "Inbound messages kept as dead letters");
+  metrics.Describe("storeedge_inbound_last_seq", "gauge", "Last applied seq per inbound stream");
+  metrics.Describe("storeedge_events_last_seq", "gauge", "Seq of the last event the node produced");
+  metrics.Describe("storeedge_database_bytes", "gauge", "Size of the database and its WAL");
+  metrics.Describe("storeedge_uptime_seconds", "gauge", "Seconds since the daemon started");
+  metrics.Describe("storeedge_websocket_clients", "gauge", "Connected WebSocket clients");
+  metrics.AddCollector([this](Metrics& m) {
+    if (auto v = store->OutboxDepth(); v.ok()) m.Gauge("storeedge_outbox_depth", {}, static_cast<double>(*v));
+    if (auto v = store->DeadLetterCount(); v.ok())
+      m.Gauge("storeedge_dead_letters", {}, static_cast<double>(*v));
+    if (auto v = store->LastEventSeq(); v.ok())
+      m.Gauge("storeedge_events_last_seq", {}, static_cast<double>(*v));
+    for (const char* s : {"orders", "inventory", "shipments", "control"}) {
+      if (auto v = store->NextSeq(s); v.ok()) {
+        m.Gauge("storeedge_inbound_last_seq", {{"stream", s}}, static_cast<double>(*v - 1));
+      }
+    }
+    m.Gauge("storeedge_database_bytes", {}, static_cast<double>(store->FileSizeBytes()));
+    m.Gauge("storeedge_uptime_seconds", {},
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_mono).count());
+    if (http) m.Gauge("storeedge_websocket_clients", {}, static_cast<double>(http->websocket_clients()));
+  });
+  router.Add("GET", "/metrics", [this](const kiosk::Request&) {
+    kiosk::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics.Render();
+    return r;
+  });
+}
+
 void Daemon::Impl::AddRoutes() {
-  router.Add("GET", "/healthz",
-             [](const kiosk::Request&) { return kiosk::Response::Json(200, R"({"status":"ok"})"); });
+  AddAuthRoutes(router, *auth);
+  AddInventoryRoutes(router, *auth, *inventory);
+  AddMetrics();
+  // Live updates for the associates' app and the kiosk. Browsers cannot set
+  // headers on a WebSocket, so the token comes in the query string.
+  router.AddWebSocket("/api/v1/stream",
+                      [this](const kiosk::Request& req) -> core::Result<std::vector<std::string>> {
+                        auto it = req.query.find("token");
+                        if (it == req.query.end())
+                          return core::Status::Unauthenticated("sign in first: /api/v1/stream?token=TOKEN");
+                        auto who = auth->Authenticate(it->second);
+                        if (!who.ok()) return who.status();
+                        if (who->role == core::Role::kKiosk) return std::vector<std::string>{"kiosk"};
+                        return std::vector<std::string>{"tasks", "orders", "arrivals", "stations", "sync"};
+                      });
+  // Alive (200) whatever the broker does; the sync part says how the link is.
+  router.Add("GET", "/healthz", [this](const kiosk::Request&) {
+    const json s = SyncStatusJson();
+    json h = {{"status", "ok"},
+              {"sync",
+               {{"state", s["state"]},
+                {"connected", s["connected"]},
+                {"outbox_depth", s["outbox_depth"]},
+                {"last_seq", s["last_seq"]}}}};
+    return kiosk::Response::Json(200, h.dump());
+  });
   router.Add("GET", "/readyz", [this](const kiosk::Request&) {
     if (stopping) return kiosk::Response::Error(503, "stopping", "the daemon is shutting down");
     auto depth = store->OutboxDepth();

@@ -53,6 +53,7 @@ class DaemonUnderTest {
   }
 
   Process& process() { return *process_; }
+  bool started() const { return process_ != nullptr; }
   NotifySocket& notify() { return *notify_; }
 
   core::Result<kiosk::ClientResponse> Get(const std::string& target) {
@@ -81,8 +82,13 @@ struct RunResult {
   std::string err;
 };
 
-inline RunResult RunProgram(const TempDir& dir, std::vector<std::string> argv, std::string cwd = "") {
+inline RunResult RunProgram(const TempDir& dir, std::vector<std::string> argv, std::string cwd = "",
+                            const std::string& input = "") {
   Process::Options o;
+  if (!input.empty()) {
+    o.stdin_path = dir.File("run.stdin");
+    WriteFile(o.stdin_path, input);
+  }
   o.argv = std::move(argv);
   o.stdout_path = dir.File("run.stdout");
   o.stderr_path = dir.File("run.stderr");

@@ -54,6 +54,7 @@ class Process {
     std::map<std::string, std::string> env;  // added to (or replacing in) the parent's environment
     std::vector<std::string> unset_env;
     std::string cwd;
+    std::string stdin_path = "/dev/null";
     std::string stdout_path = "/dev/null";
     std::string stderr_path = "/dev/null";
   };
@@ -65,7 +66,7 @@ class Process {
       if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
       const int out = ::open(o.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int err = ::open(o.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in = ::open("/dev/null", O_RDONLY);
+      const int in = ::open(o.stdin_path.c_str(), O_RDONLY);
       if (out < 0 || err < 0 || in < 0) ::_exit(126);
       ::dup2(in, 0);
       ::dup2(out, 1);

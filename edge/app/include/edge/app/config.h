@@ -70,6 +70,7 @@ struct Config {
     int gap_timeout_s = 5;
     int event_retention_days = 7;
     int available_interval_s = 2;
+    int publish_window = 64;  // events sent and not yet acknowledged, at most
     bool operator==(const Sync&) const = default;
   } sync;
 

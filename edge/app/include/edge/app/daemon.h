@@ -11,6 +11,7 @@
 #include <string>
 
 #include "edge/app/config.h"
+#include "edge/core/status.h"
 
 namespace edge::app {
 
@@ -43,6 +44,10 @@ class Daemon {
   explicit Daemon(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Creates the data dir `dir` (and parents) when missing and checks that files
+// can be created in it. IoError naming the dir and the reason otherwise.
+core::Status PrepareDataDir(const std::string& dir);
 
 // "storeedged 0.1.0 (schema 1; SQLite 3.40.1; …)"
 std::string VersionText();

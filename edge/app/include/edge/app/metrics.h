@@ -1,0 +1,52 @@
+// Metrics: counters, histograms and scrape-time gauges, rendered in the
+// Prometheus text format for GET /metrics. io_context thread only.
+//
+//   metrics.Describe("storeedge_scans_total", "counter", "Scans by station and result");
+//   metrics.Count("storeedge_scans_total", {{"station", "pack-1"}, {"result", "ok"}});
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace edge::app {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class Metrics {
+ public:
+  // Latency buckets in seconds, for request histograms.
+  static const std::vector<double>& DefaultBuckets();
+
+  // Declares a metric's type ("counter", "gauge", "histogram") and help line.
+  void Describe(const std::string& name, const std::string& type, const std::string& help);
+  void Count(const std::string& name, const Labels& labels, double delta = 1);
+  void Observe(const std::string& name, const Labels& labels, double value);
+
+  // Gauges computed at scrape time: the callback adds samples with Gauge().
+  using Collector = std::function<void(Metrics&)>;
+  void AddCollector(Collector collector);
+  void Gauge(const std::string& name, const Labels& labels, double value);
+
+  std::string Render();
+
+ private:
+  struct Family {
+    std::string type = "untyped";
+    std::string help;
+    std::map<std::string, double> samples;  // rendered label set -> value
+    // histograms: rendered label set -> bucket counts, sum, count
+    std::map<std::string, std::vector<uint64_t>> buckets;
+    std::map<std::string, double> sums;
+    std::map<std::string, uint64_t> counts;
+  };
+  static std::string RenderLabels(const Labels& labels, const std::string& extra = "");
+
+  std::map<std::string, Family> families_;
+  std::map<std::string, Family> gauges_;  // rebuilt at each scrape
+  std::vector<Collector> collectors_;
+};
+
+}  // namespace edge::app

@@ -1,0 +1,166 @@
+// REST routes of the inventory replica (InventoryService): lookups for any
+// signed-in associate, adjustments for supervisors.
+#include "edge/app/api.h"
+#include "edge/app/inventory_service.h"
+
+namespace edge::app {
+
+using json = nlohmann::json;
+
+namespace {
+
+json FiguresJson(const core::StockFigures& f, int64_t available) {
+  return {{"on_hand", f.on_hand},
+          {"reserved", f.reserved},
+          {"safety_stock", f.safety_stock},
+          {"available", available}};
+}
+
+json ItemJson(const ItemView& v) {
+  json j = {{"sku", v.sku}, {"description", v.description}, {"gtins", v.gtins}};
+  j.update(FiguresJson(v.figures, v.available));
+  json locs = json::array();
+  for (const auto& l : v.locations) {
+    locs.push_back({{"location", l.location.code}, {"qty", l.qty}});
+  }
+  j["locations"] = locs;
+  json inc = json::array();
+  for (const auto& i : v.incoming) {
+    inc.push_back({{"ref", i.ref},
+                   {"qty", i.qty},
+                   {"received_qty", i.received_qty},
+                   {"eta", core::FormatRfc3339(core::FromUnixMillis(i.eta_ms))}});
+  }
+  j["incoming"] = inc;
+  return j;
+}
+
+}  // namespace
+
+void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory) {
+  router.Add("GET", "/api/v1/inventory/items/{sku}", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kAssociate);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto v = inventory.BySku(req.params.at("sku"));
+    if (!v.ok()) return ErrorResponse(v.status());
+    return JsonResponse(ItemJson(*v));
+  });
+  router.Add("GET", "/api/v1/inventory/barcodes/{code}", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kAssociate);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto v = inventory.ByBarcode(req.params.at("code"));
+    if (!v.ok()) return ErrorResponse(v.status());
+    return JsonResponse(ItemJson(*v));
+  });
+  router.Add("GET", "/api/v1/inventory/locations/{code}", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kAssociate);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto v = inventory.ByLocation(req.params.at("code"));
+    if (!v.ok()) return ErrorResponse(v.status());
+    json items = json::array();
+    for (const auto& i : v->items)
+      items.push_back({{"sku", i.sku}, {"description", i.description}, {"qty", i.qty}});
+    return JsonResponse(
+        {{"location", v->location.code},
+         {"zone", v->location.zone},
+         {"aisle", v->location.aisle},
+         {"bin", v->location.bin},
+         {"walk_order", v->location.walk_order ? json(*v->location.walk_order) : json(nullptr)},
+         {"items", items}});
+  });
+  router.Add("GET", "/api/v1/inventory/search", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kAssociate);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto q = req.query.find("q");
+    if (q == req.query.end() || q->second.empty()) {
+      return ErrorResponse(
+          core::Status::InvalidArgument("query parameter 'q' (the text to search) is missing"));
+    }
+    int limit = 20;
+    if (auto l = req.query.find("limit"); l != req.query.end()) {
+      try {
+        limit = std::stoi(l->second);
+      } catch (const std::exception&) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 200) {
+        return ErrorResponse(core::Status::InvalidArgument("query parameter 'limit' must be 1 to 200"));
+      }
+    }
+    auto found = inventory.Search(q->second, limit);
+    if (!found.ok()) return ErrorResponse(found.status());
+    json items = json::array();
+    for (const auto& i : *found) {
+      json j = {{"sku", i.sku}, {"description", i.description}};
+      j.update(FiguresJson(i.figures, i.available));
+      items.push_back(j);
+    }
+    return JsonResponse({{"items", items}});
+  });
+  router.Add("PUT", "/api/v1/inventory/items/{sku}", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kSupervisor);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto body = JsonBody(req);
+    if (!body.ok()) return ErrorResponse(body.status());
+    std::optional<std::string> description;
+    if (body->contains("description")) {
+      auto d = StringField(*body, "description");
+      if (!d.ok()) return ErrorResponse(d.status());
+      description = *d;
+    }
+    std::vector<std::string> gtins;
+    if (body->contains("gtins")) {
+      const json& g = (*body)["gtins"];
+      if (!g.is_array())
+        return ErrorResponse(core::Status::InvalidArgument("field 'gtins' must be an array of strings"));
+      for (size_t i = 0; i < g.size(); ++i) {
+        if (!g[i].is_string()) {
+          return ErrorResponse(
+              core::Status::InvalidArgument("field 'gtins[" + std::to_string(i) + "]' must be a string"));
+        }
+        gtins.push_back(g[i].get<std::string>());
+      }
+    }
+    if (auto s = inventory.UpsertItem(req.params.at("sku"), description, gtins); !s.ok())
+      return ErrorResponse(s);
+    auto v = inventory.BySku(req.params.at("sku"));
+    if (!v.ok()) return ErrorResponse(v.status());
+    return JsonResponse(ItemJson(*v));
+  });
+  router.Add("POST", "/api/v1/inventory/adjustments", [&](const kiosk::Request& req) {
+    auto who = Authorize(auth, req, core::Role::kSupervisor);
+    if (!who.ok()) return ErrorResponse(who.status());
+    auto body = JsonBody(req);
+    if (!body.ok()) return ErrorResponse(body.status());
+    auto kind = StringField(*body, "kind");
+    if (!kind.ok()) return ErrorResponse(kind.status());
+    Adjustment a;
+    if (!core::ParseAdjustmentKind(*kind, &a.kind)) {
+      return ErrorResponse(core::Status::InvalidArgument(
+          "field 'kind' must be count, damaged, found or receipt, got '" + *kind + "'"));
+    }
+    auto sku = StringField(*body, "sku");
+    if (!sku.ok()) return ErrorResponse(sku.status());
+    a.sku = *sku;
+    auto qty = IntField(*body, "qty");
+    if (!qty.ok()) return ErrorResponse(qty.status());
+    a.qty = *qty;
+    if (body->contains("location")) {
+      auto loc = StringField(*body, "location");
+      if (!loc.ok()) return ErrorResponse(loc.status());
+      a.location = *loc;
+    }
+    if (body->contains("ref")) {
+      auto ref = StringField(*body, "ref");
+      if (!ref.ok()) return ErrorResponse(ref.status());
+      a.ref = *ref;
+    }
+    a.by = who->id;
+    auto out = inventory.Adjust(a);
+    if (!out.ok()) return ErrorResponse(out.status());
+    return JsonResponse(
+        {{"sku", a.sku}, {"delta", out->delta}, {"on_hand", out->on_hand}, {"event_seq", out->event_seq}});
+  });
+}
+
+}  // namespace edge::app

@@ -1,0 +1,121 @@
+#include "edge/app/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace edge::app {
+
+const std::vector<double>& Metrics::DefaultBuckets() {
+  static const std::vector<double> k = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                        0.05,   0.1,   0.25,   0.5,   1,    2.5};
+  return k;
+}
+
+namespace {
+
+std::string Number(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+std::string Escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Metrics::RenderLabels(const Labels& labels, const std::string& extra) {
+  if (labels.empty() && extra.empty()) return "";
+  std::string out = "{";
+  for (const auto& [k, v] : labels) {
+    if (out.size() > 1) out += ",";
+    out += k + "=\"" + Escape(v) + "\"";
+  }
+  if (!extra.empty()) {
+    if (out.size() > 1) out += ",";
+    out += extra;
+  }
+  return out + "}";
+}
+
+void Metrics::Describe(const std::string& name, const std::string& type, const std::string& help) {
+  Family& f = (type == "gauge") ? gauges_[name] : families_[name];
+  f.type = type;
+  f.help = help;
+}
+
+void Metrics::Count(const std::string& name, const Labels& labels, double delta) {
+  Family& f = families_[name];
+  if (f.type == "untyped") f.type = "counter";
+  f.samples[RenderLabels(labels)] += delta;
+}
+
+void Metrics::Observe(const std::string& name, const Labels& labels, double value) {
+  Family& f = families_[name];
+  f.type = "histogram";
+  const std::string key = RenderLabels(labels);
+  auto& b = f.buckets[key];
+  const auto& bounds = DefaultBuckets();
+  if (b.empty()) b.assign(bounds.size(), 0);
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    if (value <= bounds[i]) ++b[i];
+  }
+  f.sums[key] += value;
+  ++f.counts[key];
+}
+
+void Metrics::AddCollector(Collector collector) { collectors_.push_back(std::move(collector)); }
+
+void Metrics::Gauge(const std::string& name, const Labels& labels, double value) {
+  Family& f = gauges_[name];
+  f.type = "gauge";
+  f.samples[RenderLabels(labels)] = value;
+}
+
+std::string Metrics::Render() {
+  for (auto& [name, f] : gauges_) f.samples.clear();
+  for (auto& c : collectors_) c(*this);
+  std::string out;
+  auto render = [&out](const std::string& name, const Family& f) {
+    if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
+    out += "# TYPE " + name + " " + f.type + "\n";
+    for (const auto& [labels, v] : f.samples) out += name + labels + " " + Number(v) + "\n";
+    const auto& bounds = DefaultBuckets();
+    for (const auto& [key, counts] : f.buckets) {
+      // Recover the label list inside the braces to add "le".
+      const std::string inner = key.empty() ? "" : key.substr(1, key.size() - 2);
+      const std::string sep = inner.empty() ? "" : ",";
+      for (size_t i = 0; i < bounds.size(); ++i) {
+        out += name + "_bucket{" + inner + sep + "le=\"" + Number(bounds[i]) + "\"} " +
+               Number(static_cast<double>(counts[i])) + "\n";
+      }
+      out += name + "_bucket{" + inner + sep + "le=\"+Inf\"} " +
+             Number(static_cast<double>(f.counts.at(key))) + "\n";
+      out += name + "_sum" + key + " " + Number(f.sums.at(key)) + "\n";
+      out += name + "_count" + key + " " + Number(static_cast<double>(f.counts.at(key))) + "\n";
+    }
+  };
+  for (const auto& [name, f] : families_) render(name, f);
+  for (const auto& [name, f] : gauges_) {
+    if (!f.samples.empty()) render(name, f);
+  }
+  return out;
+}
+
+}  // namespace edge::app
