@@ -17,7 +17,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang-format clang libclang-rt-14-dev
   mosquitto mosquitto-clients umockdev libumockdev-dev
-  cups-daemon cups-client zbar-tools poppler-utils nodejs npm
+  cups-daemon cups-client zbar-tools poppler-utils nodejs
 )
 runtime_pkgs=(mosquitto)
 
@@ -26,6 +26,13 @@ case "${1:-}" in
   "" | --all) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   *) echo "install-deps.sh: unknown option '$1' (use --runtime or --all)" >&2; exit 2 ;;
 esac
+
+# npm: Debian's nodejs needs the separate npm package; a nodejs that bundles
+# npm (as some machine images ship) conflicts with it, so ask for it only
+# when no npm command exists.
+if [ "${1:-}" != "--runtime" ] && ! command -v npm >/dev/null 2>&1; then
+  wanted+=(npm)
+fi
 
 missing=()
 for p in "${wanted[@]}"; do
