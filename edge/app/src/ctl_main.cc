@@ -136,6 +136,14 @@ int Status(const Target& t, bool as_json) {
     }
   }
   std::printf("http:          %s\n", Str(j["http"]["listen"]).c_str());
+  if (j.contains("printers") && j["printers"].is_array() && !j["printers"].empty()) {
+    std::printf("printers:\n");
+    for (const auto& p : j["printers"]) {
+      std::printf("  %-12s %s (queue %s, %s, %s unfinished)\n", Str(p["station"]).c_str(),
+                  Str(p["summary"]).c_str(), Str(p["queue"]).c_str(), Str(p["format"]).c_str(),
+                  Str(p["unfinished_jobs"]).c_str());
+    }
+  }
   if (j.contains("scanners") && j["scanners"].is_array() && !j["scanners"].empty()) {
     std::printf("scanners:\n");
     for (const auto& sc : j["scanners"]) {

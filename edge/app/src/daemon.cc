@@ -18,8 +18,10 @@
 #include "edge/app/inventory_service.h"
 #include "edge/app/metrics.h"
 #include "edge/app/notify.h"
+#include "edge/app/print_job_store.h"
 #include "edge/app/sync_bridge.h"
 #include "edge/app/system_clock.h"
+#include "edge/drivers/printing.h"
 #include "edge/drivers/scanners.h"
 #include "edge/drivers/versions.h"
 #include "edge/kiosk/http.h"
@@ -56,6 +58,9 @@ struct Daemon::Impl {
   asio::steady_timer watchdog_timer{io};
   asio::steady_timer drain_timer{io};
   std::unique_ptr<store::Store> store;
+  // Destroyed before the store they write and the io_context their timers use.
+  std::unique_ptr<SqlitePrintJobStore> print_jobs;
+  std::unique_ptr<drivers::PrintService> printing;
   // The MQTT link to the OMS, on the store (declared after it: destroyed
   // before it).
   std::unique_ptr<SyncBridge> sync_bridge;
@@ -90,6 +95,7 @@ struct Daemon::Impl {
   core::Status StartScanners();
   void OnScan(const drivers::ScanEvent& e);
   json ScannersJson();
+  json PrintersJson();
   void PruneOutbox();
   void InventoryTick();
   json SyncStatusJson();
@@ -145,6 +151,26 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
       .Kv("path", so.path)
       .Kv("schema", impl->store->schema_version())
       .Kv("synchronous", c.sqlite.synchronous);
+
+  // Printers: jobs left from before a crash are reconciled with CUPS first.
+  impl->print_jobs = std::make_unique<SqlitePrintJobStore>(*impl->store);
+  {
+    drivers::PrintServiceOptions po = PrintServiceOptionsFor(c);
+    Impl* self = impl.get();
+    po.on_station = [self](const drivers::StationPrinterStatus&) {
+      if (self->http) {
+        self->http->Publish("stations",
+                            json{{"type", "printers"}, {"printers", self->PrintersJson()}}.dump());
+      }
+    };
+    auto ps =
+        drivers::PrintService::Create(impl->io.get_executor(), *impl->print_jobs, impl->clock, std::move(po));
+    if (!ps.ok()) {
+      *error = {kExitStorage, ps.status().message()};
+      return nullptr;
+    }
+    impl->printing = std::move(ps).value();
+  }
 
   // Drivers before sync: a scanner plugged in at start is claimed at once.
   if (core::Status s = impl->StartScanners(); !s.ok()) {
@@ -227,6 +253,8 @@ int Daemon::Run() {
   d.scanners.reset();     // cancels transfers, releases interfaces, gives scanners back to usbhid
   d.sync_client.reset();  // after Stop(): disconnected; nothing of Paho's is left running
   d.sync_bridge.reset();
+  d.printing.reset();
+  d.print_jobs.reset();
   d.store.reset();  // closes the database: the WAL is checkpointed
   log::Info("daemon.stopped").Kv("exit_code", d.exit_code);
   return d.exit_code;
@@ -301,6 +329,7 @@ void Daemon::Impl::BeginShutdown(int signo) {
   hup_signal.cancel(ignored);
   watchdog_timer.cancel();
   http->Stop();
+  if (printing) printing->Stop();  // jobs stay in the store; the CUPS request in flight finishes
   drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.daemon.shutdown_timeout_s);
   prune_timer.cancel();
   inventory_timer.cancel();
@@ -362,6 +391,7 @@ json Daemon::Impl::Status() {
   j["dead_letters"] = dead.ok() ? json(*dead) : json(nullptr);
   j["sync"] = SyncStatusJson();
   j["scanners"] = ScannersJson();
+  j["printers"] = PrintersJson();
   j["http"] = {{"listen", config.http.listen}, {"connections", http ? http->connections() : 0}};
   j["state"] = stopping ? "stopping" : "running";
   return j;
@@ -408,6 +438,22 @@ core::Status Daemon::Impl::StartScanners() {
   if (!sm.ok()) return sm.status();
   scanners = std::move(sm).value();
   return core::Status::Ok();
+}
+
+json Daemon::Impl::PrintersJson() {
+  json printers = json::array();
+  if (!printing) return printers;
+  for (const auto& s : printing->Stations()) {
+    printers.push_back({{"station", s.station},
+                        {"queue", s.queue},
+                        {"format", std::string(drivers::DocumentFormatName(s.format))},
+                        {"state", std::string(drivers::StationStateName(s.state))},
+                        {"ready", s.ready()},
+                        {"summary", s.Summary()},
+                        {"reasons", s.reasons},
+                        {"unfinished_jobs", s.unfinished_jobs}});
+  }
+  return printers;
 }
 
 json Daemon::Impl::ScannersJson() {
