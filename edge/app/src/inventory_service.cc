@@ -284,24 +284,18 @@ Result<std::unique_ptr<InventoryService>> InventoryService::Create(store::Store&
   return s;
 }
 
-std::string InventoryService::NewEventId() {
-  const uint64_t hi = rng_();
-  const uint64_t lo = rng_();
-  return core::FormatUuidV4(hi, lo);
-}
+std::string InventoryService::NewEventId() { return app::NewEventId(rng_); }
 
 Result<int64_t> InventoryService::Emit(store::Transaction& txn, const std::string& type, const json& data) {
-  return store_.AppendEvent(txn, NewEventId(), type, data.dump());
+  return EmitEvent(store_, txn, rng_, type, data);
 }
 
 Result<bool> InventoryService::IsDuplicate(const std::optional<InboundRef>& inbound) {
-  if (!inbound) return false;
-  return store_.InboxContains(inbound->id);
+  return InboundSeen(store_, inbound);
 }
 
 Status InventoryService::RecordInbound(store::Transaction& txn, const std::optional<InboundRef>& inbound) {
-  if (!inbound) return Status::Ok();
-  return store_.RecordInbound(txn, inbound->id, inbound->stream, inbound->seq, inbound->type);
+  return RecordInboundRef(store_, txn, inbound);
 }
 
 Result<std::vector<core::LocatedQty>> InventoryService::PlanUnlocatedDecrease(const std::string& sku,

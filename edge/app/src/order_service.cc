@@ -344,24 +344,18 @@ Result<std::unique_ptr<OrderService>> OrderService::Create(store::Store& store, 
 
 int64_t OrderService::NowMs() const { return core::ToUnixMillis(clock_.Now()); }
 
-std::string OrderService::NewEventId() {
-  const uint64_t hi = rng_();
-  const uint64_t lo = rng_();
-  return core::FormatUuidV4(hi, lo);
-}
+std::string OrderService::NewEventId() { return app::NewEventId(rng_); }
 
 Result<int64_t> OrderService::Emit(store::Transaction& txn, const std::string& type, const json& data) {
-  return store_.AppendEvent(txn, NewEventId(), type, data.dump());
+  return EmitEvent(store_, txn, rng_, type, data);
 }
 
 Result<bool> OrderService::IsDuplicate(const std::optional<InboundRef>& inbound) {
-  if (!inbound) return false;
-  return store_.InboxContains(inbound->id);
+  return InboundSeen(store_, inbound);
 }
 
 Status OrderService::RecordInbound(store::Transaction& txn, const std::optional<InboundRef>& inbound) {
-  if (!inbound) return Status::Ok();
-  return store_.RecordInbound(txn, inbound->id, inbound->stream, inbound->seq, inbound->type);
+  return RecordInboundRef(store_, txn, inbound);
 }
 
 Status OrderService::CheckRole(const core::Actor& by, core::Role role, const std::string& what) {

@@ -69,6 +69,7 @@
 #include <string>
 #include <vector>
 
+#include "edge/app/event_log.h"
 #include "edge/core/available_report.h"
 #include "edge/core/clock.h"
 #include "edge/core/inventory.h"
@@ -88,14 +89,6 @@ struct InventoryOptions {
   // Items per inventory.available message (each at most ~100 bytes of JSON),
   // so a message stays under the contract's 1 MiB; the rest goes next time.
   size_t available_max_items = 5000;
-};
-
-// The envelope of the inbound message being applied.
-struct InboundRef {
-  std::string id;
-  std::string stream;
-  int64_t seq = 0;
-  std::string type;
 };
 
 enum class Applied { kApplied, kDuplicate };
