@@ -197,9 +197,29 @@ Status ReadStation(const std::string& file, size_t index, const toml::value& t, 
   return Status::Ok();
 }
 
+Status ReadBox(const std::string& file, size_t index, const toml::value& t, BoxConfig* b) {
+  const std::string section = "box #" + std::to_string(index + 1);
+  if (!t.is_table()) {
+    return Status::InvalidArgument(file + ": [[box]] #" + std::to_string(index + 1) +
+                                   ": expected a table ([[box]] with name = …)");
+  }
+  Reader r(file, section, t);
+  EDGE_CHECK(r.OnlyKeys({"name", "length_mm", "width_mm", "height_mm"}));
+  for (const char* key : {"name", "length_mm", "width_mm", "height_mm"}) {
+    if (!t.as_table().count(key))
+      return r.Invalid(key, "missing (every box needs a name and inner dimensions)");
+  }
+  EDGE_CHECK(r.String("name", &b->name));
+  if (!IsName(b->name)) return r.Invalid("name", "'" + b->name + "' is not a box name ([A-Za-z0-9_-]{1,32})");
+  EDGE_CHECK(r.Int("length_mm", &b->length_mm, 1, 5000, "mm"));
+  EDGE_CHECK(r.Int("width_mm", &b->width_mm, 1, 5000, "mm"));
+  EDGE_CHECK(r.Int("height_mm", &b->height_mm, 1, 5000, "mm"));
+  return Status::Ok();
+}
+
 Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
-  static const std::vector<std::string> kSections = {"store",  "mqtt", "http",   "sync",   "policy",
-                                                     "sqlite", "log",  "daemon", "station"};
+  static const std::vector<std::string> kSections = {"store",  "mqtt", "http",   "sync",    "policy",
+                                                     "sqlite", "log",  "daemon", "station", "box"};
   {
     std::vector<std::string> keys;
     for (const auto& [k, v] : root.as_table()) keys.push_back(k);
@@ -209,7 +229,7 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
         const auto line = root.as_table().at(k).location().line();
         return Status::InvalidArgument(file + (line ? ":" + std::to_string(line) : "") + ": [" + k +
                                        "]: unknown section (known: [store], [mqtt], [http], [sync], "
-                                       "[policy], [sqlite], [log], [daemon], [[station]])");
+                                       "[policy], [sqlite], [log], [daemon], [[station]], [[box]])");
       }
     }
   }
@@ -351,6 +371,21 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
       c->stations.push_back(std::move(s));
     }
   }
+  if (const auto* v = section("box")) {
+    if (!v->is_array()) {
+      return Status::InvalidArgument(file + ": box: expected [[box]] tables, got " + TypeName(*v));
+    }
+    std::set<std::string> names;
+    for (size_t i = 0; i < v->as_array().size(); ++i) {
+      BoxConfig b;
+      EDGE_CHECK(ReadBox(file, i, v->as_array()[i], &b));
+      if (!names.insert(b.name).second) {
+        return Status::InvalidArgument(file + ": [[box]] #" + std::to_string(i + 1) + ": name '" + b.name +
+                                       "' is used by an earlier box");
+      }
+      c->boxes.push_back(std::move(b));
+    }
+  }
   return Status::Ok();
 }
 
@@ -426,7 +461,11 @@ const std::vector<std::string>& ConfigKeys() {
                                              "station.printer_format",
                                              "station.scanner_usb_id",
                                              "station.scanner_serial",
-                                             "station.scanner_port"};
+                                             "station.scanner_port",
+                                             "box.name",
+                                             "box.length_mm",
+                                             "box.width_mm",
+                                             "box.height_mm"};
   return k;
 }
 
@@ -439,6 +478,7 @@ std::vector<std::string> RestartOnlyChanges(const Config& a, const Config& b) {
   if (!(a.sqlite == b.sqlite)) out.push_back("sqlite");
   if (!(a.daemon == b.daemon)) out.push_back("daemon");
   if (a.stations != b.stations) out.push_back("station");
+  if (a.boxes != b.boxes) out.push_back("box");
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "edge/app/inventory_service.h"
 #include "edge/app/metrics.h"
 #include "edge/app/notify.h"
+#include "edge/app/order_service.h"
 #include "edge/app/print_job_store.h"
 #include "edge/app/sync_bridge.h"
 #include "edge/app/system_clock.h"
@@ -70,7 +71,10 @@ struct Daemon::Impl {
   bool sync_stopped = false;
   std::unique_ptr<AuthService> auth;
   std::unique_ptr<InventoryService> inventory;
+  std::unique_ptr<PrintServiceLabelPrinter> label_printer;
+  std::unique_ptr<OrderService> orders;
   asio::steady_timer inventory_timer{io};
+  asio::steady_timer label_timer{io};
   uint64_t inventory_ticks = 0;
   Metrics metrics;
   kiosk::Router router;
@@ -98,6 +102,13 @@ struct Daemon::Impl {
   json PrintersJson();
   void PruneOutbox();
   void InventoryTick();
+  // Queues every received label not yet taken by its printer; rescheduled
+  // every 30 s from the timer (a printer that was away, a restart).
+  void LabelTick(bool reschedule = true);
+  // Tells associates' screens that orders or tasks changed.
+  void PublishOrdersChanged();
+  core::Status StartServices();
+  void RegisterInboundHandlers();
   json SyncStatusJson();
 };
 
@@ -178,6 +189,11 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
     return nullptr;
   }
 
+  if (core::Status st = impl->StartServices(); !st.ok()) {
+    *error = {st.code() == core::StatusCode::kInvalidArgument ? kExitUsage : kExitStorage, st.message()};
+    return nullptr;
+  }
+
   // Sync starts connecting now (a broker that is away is retried, never
   // fatal); what arrives is handled once Run() runs the io_context.
   if (core::Status s = impl->StartSync(); !s.ok()) {
@@ -185,21 +201,6 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
     return nullptr;
   }
 
-  impl->auth = std::make_unique<AuthService>(*impl->store, impl->clock);
-  {
-    InventoryOptions io_opts;
-    // 0 in the config means "report at once": the coalescer needs a positive
-    // interval, and 1 ms is as good as none.
-    io_opts.available_interval = std::max<core::Duration>(std::chrono::seconds(c.sync.available_interval_s),
-                                                          std::chrono::milliseconds(1));
-    auto inv =
-        InventoryService::Create(*impl->store, impl->clock, io_opts, std::mt19937_64(std::random_device{}()));
-    if (!inv.ok()) {
-      *error = {kExitStorage, inv.status().message()};
-      return nullptr;
-    }
-    impl->inventory = std::move(inv).value();
-  }
   impl->AddRoutes();
   kiosk::HttpOptions ho;
   ho.address = c.http.host();
@@ -233,6 +234,7 @@ int Daemon::Run() {
   if (d.notifier.watchdog_interval()) d.PingWatchdog();
   d.PruneOutbox();
   d.InventoryTick();
+  d.LabelTick();
   if (!d.notifier.Notify("READY=1\nSTATUS=store " + d.config.store.id + " ready")) {
     log::Warn("systemd.notify_failed").Kv("state", "READY=1");
   }
@@ -297,6 +299,7 @@ void Daemon::Impl::Reload() {
     sync_client->Reconfigure(std::chrono::seconds(applied.sync.gap_timeout_s), applied.sync.publish_window);
   }
   applied.policy = next->policy;
+  if (orders) (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
   log::Level level = log::Level::kInfo;
   (void)log::ParseLevel(applied.log.level, &level);
   log::SetLevel(level);
@@ -333,6 +336,7 @@ void Daemon::Impl::BeginShutdown(int signo) {
   drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.daemon.shutdown_timeout_s);
   prune_timer.cancel();
   inventory_timer.cancel();
+  label_timer.cancel();
   // The retained `offline` status, then disconnect, within the deadline.
   sync_client->Stop(std::chrono::seconds(config.daemon.shutdown_timeout_s), [this] {
     sync_stopped = true;
@@ -507,11 +511,85 @@ void Daemon::Impl::OnScan(const drivers::ScanEvent& e) {
   }
 }
 
+core::Status Daemon::Impl::StartServices() {
+  auth = std::make_unique<AuthService>(*store, clock);
+  const Config& c = config;
+  InventoryOptions io_opts;
+  // 0 in the config means "report at once": the coalescer needs a positive
+  // interval, and 1 ms is as good as none.
+  io_opts.available_interval = std::max<core::Duration>(std::chrono::seconds(c.sync.available_interval_s),
+                                                        std::chrono::milliseconds(1));
+  auto inv = InventoryService::Create(*store, clock, io_opts, std::mt19937_64(std::random_device{}()));
+  if (!inv.ok()) return inv.status();
+  inventory = std::move(inv).value();
+
+  label_printer = std::make_unique<PrintServiceLabelPrinter>(*printing);
+  OrderOptions oo;
+  oo.store_id = c.store.id;
+  oo.partial_accept = c.policy.partial_accept;
+  oo.max_open_orders = c.policy.max_open_orders;
+  if (!c.boxes.empty()) {
+    oo.boxes.clear();
+    for (const auto& b : c.boxes) oo.boxes.push_back({b.name, b.length_mm, b.width_mm, b.height_mm});
+  }
+  for (const auto& st : c.stations) oo.stations.push_back(st.name);
+  auto ord = OrderService::Create(*store, clock, *inventory, *auth, *label_printer, std::move(oo),
+                                  std::mt19937_64(std::random_device{}()));
+  if (!ord.ok()) return ord.status().WithContext("invalid config");
+  orders = std::move(ord).value();
+  return core::Status::Ok();
+}
+
+void Daemon::Impl::RegisterInboundHandlers() {
+  // Each handler runs inside the bridge's transaction, which also records the
+  // message in the inbox: the services' commands become savepoints of it, so
+  // a message and its effect commit together or not at all. The bridge has
+  // already refused a duplicate id, so no InboundRef is passed down.
+  SyncBridge& b = *sync_bridge;
+  b.Register("inventory.snapshot", [this](InboundContext& ctx) {
+    auto r = inventory->ApplySnapshotChunk(ctx.data);
+    if (r.ok()) log::Info("inventory.snapshot_chunk").Kv("outcome", ChunkOutcomeName(*r));
+    return r.status();
+  });
+  b.Register("inventory.delta",
+             [this](InboundContext& ctx) { return inventory->ApplyDelta(ctx.data).status(); });
+  b.Register("inventory.incoming",
+             [this](InboundContext& ctx) { return inventory->RecordIncoming(ctx.data).status(); });
+  b.Register("order.routed", [this](InboundContext& ctx) {
+    auto r = orders->ApplyRouted(ctx.data);
+    if (!r.ok()) return r.status();
+    log::Info("order.routed")
+        .Kv("order_id", r->order_id)
+        .Kv("accepted_lines", r->accepted.size())
+        .Kv("rejected_lines", r->rejected.size())
+        .Kv("repeated", r->repeated);
+    ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
+    return core::Status::Ok();
+  });
+  b.Register("order.cancel_requested", [this](InboundContext& ctx) {
+    auto r = orders->ApplyCancelRequested(ctx.data);
+    if (!r.ok()) return r.status();
+    ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
+    return core::Status::Ok();
+  });
+  b.Register("order.updated", [this](InboundContext& ctx) {
+    auto r = orders->ApplyUpdated(ctx.data);
+    if (!r.ok()) return r.status();
+    ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
+    return core::Status::Ok();
+  });
+  b.Register("shipment.label", [this](InboundContext& ctx) {
+    auto r = orders->ApplyShipmentLabel(ctx.data, std::nullopt, /*print_now=*/false);
+    if (!r.ok()) return r.status();
+    // Printed once the label is committed with its inbox record.
+    ctx.after_commit.push_back([this] { LabelTick(/*reschedule=*/false); });
+    return core::Status::Ok();
+  });
+}
+
 core::Status Daemon::Impl::StartSync() {
   sync_bridge = std::make_unique<SyncBridge>(*store);
-  // Handlers of the order, inventory and shipment services are registered on
-  // sync_bridge here as they arrive; until then those types are refused as
-  // "unsupported type (no handler)".
+  RegisterInboundHandlers();
   auto client = sync::SyncClient::Create(io, MakeSyncOptions(), *sync_bridge, *sync_bridge, clock);
   if (!client.ok()) return client.status();
   sync_client = std::move(client).value();
@@ -538,6 +616,27 @@ void Daemon::Impl::InventoryTick() {
   inventory_timer.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !stopping) InventoryTick();
   });
+}
+
+void Daemon::Impl::LabelTick(bool reschedule) {
+  auto queued = orders->RetryLabelPrints();
+  if (!queued.ok()) {
+    log::Warn("label.retry_failed").Kv("error", queued.status().message());
+  } else if (*queued > 0) {
+    log::Info("label.queued").Kv("labels", *queued);
+    if (http) http->Publish("stations", json{{"type", "labels_queued"}, {"labels", *queued}}.dump());
+  }
+  if (!reschedule) return;
+  label_timer.expires_after(std::chrono::seconds(30));
+  label_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) LabelTick();
+  });
+}
+
+void Daemon::Impl::PublishOrdersChanged() {
+  if (!http) return;
+  http->Publish("orders", json{{"type", "orders_changed"}}.dump());
+  http->Publish("tasks", json{{"type", "tasks_changed"}}.dump());
 }
 
 void Daemon::Impl::PruneOutbox() {

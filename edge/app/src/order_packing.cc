@@ -359,12 +359,13 @@ Status OrderService::PrintPackingSlip(const std::string& package_id, const core:
     EDGE_RETURN_IF_ERROR(auth_.Audit(*txn, by, "package.print_slip", package_id, package->station));
     EDGE_RETURN_IF_ERROR(txn->Commit());
   }
-  return printer_.QueuePrint(package->station, package_id, slip.format, slip.bytes);
+  return printer_.QueuePrint(package->station, "packing_slip", package_id, slip.format, slip.bytes);
 }
 
 // ---- labels ----
 
-Result<Applied> OrderService::ApplyShipmentLabel(const json& data, const std::optional<InboundRef>& inbound) {
+Result<Applied> OrderService::ApplyShipmentLabel(const json& data, const std::optional<InboundRef>& inbound,
+                                                 bool print_now) {
   auto bad = [](const Status& s) { return s.WithContext(kLabel); };
   if (Status s = RequireObject(data, "data"); !s.ok()) return bad(s);
   auto order_id = ReqString(data, "", "order_id", kMaxOrderId);
@@ -419,7 +420,7 @@ Result<Applied> OrderService::ApplyShipmentLabel(const json& data, const std::op
   EDGE_RETURN_IF_ERROR(txn->Commit());
   // Printed only once committed; a printer that is away leaves the label
   // received for RetryLabelPrints, which is not the OMS's error.
-  if (print) {
+  if (print && print_now) {
     Status s = PrintLabel(*package_id);
     (void)s;
   }
@@ -431,7 +432,8 @@ Status OrderService::PrintLabel(const std::string& package_id) {
   if (!package || !package->label || !package->label_format) {
     return Status::FailedPrecondition(PackageName(package_id) + " has no label");
   }
-  Status s = printer_.QueuePrint(package->station, package_id, *package->label_format, *package->label);
+  Status s = printer_.QueuePrint(package->station, "carrier_label", package_id, *package->label_format,
+                                 *package->label);
   if (!s.ok()) {
     log::Warn("label.print_failed")
         .Kv("package_id", package_id)

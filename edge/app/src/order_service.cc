@@ -295,6 +295,15 @@ std::vector<BoxType> DefaultBoxCatalogue() {
   };
 }
 
+Status OrderService::SetPolicy(bool partial_accept, int max_open_orders) {
+  if (max_open_orders < 1) {
+    return Status::InvalidArgument("max_open_orders: must be >= 1, got " + std::to_string(max_open_orders));
+  }
+  options_.partial_accept = partial_accept;
+  options_.max_open_orders = max_open_orders;
+  return Status::Ok();
+}
+
 OrderService::OrderService(store::Store& store, const core::Clock& clock, InventoryService& inventory,
                            AuthService& auth, LabelPrinter& printer, OrderOptions options,
                            std::mt19937_64 rng)

@@ -1,5 +1,7 @@
 #include "edge/app/print_job_store.h"
 
+#include "edge/log/log.h"
+
 namespace edge::app {
 
 namespace {
@@ -148,6 +150,27 @@ drivers::PrintServiceOptions PrintServiceOptionsFor(const Config& config) {
          s.printer_format == "zpl" ? drivers::DocumentFormat::kZpl : drivers::DocumentFormat::kPdf});
   }
   return o;
+}
+
+core::Status PrintServiceLabelPrinter::QueuePrint(const std::string& station, const std::string& kind,
+                                                  const std::string& package_id, const std::string& format,
+                                                  const std::string& bytes) {
+  auto f = drivers::ParseDocumentFormat(format);
+  if (!f.ok()) return f.status();
+  drivers::PrintRequest request;
+  request.station = station;
+  request.format = *f;
+  request.kind = kind;
+  request.ref = package_id;
+  request.data = bytes;
+  auto job = printing_.Print(std::move(request));
+  if (!job.ok()) return job.status();
+  log::Info("print.queued")
+      .Kv("station", station)
+      .Kv("kind", kind)
+      .Kv("package_id", package_id)
+      .Kv("job", *job);
+  return core::Status::Ok();
 }
 
 }  // namespace edge::app

@@ -97,6 +97,7 @@ Result<sync::ApplyOutcome> SyncBridge::Apply(const sync::InboundMessage& m, bool
     EDGE_RETURN_IF_ERROR((*txn)->Commit());
     return sync::ApplyOutcome{sync::ApplyResult::kDuplicate, ""};
   }
+  std::vector<std::function<void()>> after_commit;
   if (!record_only) {
     auto it = handlers_.find(m.type);
     if (it == handlers_.end()) {
@@ -119,11 +120,19 @@ Result<sync::ApplyOutcome> SyncBridge::Apply(const sync::InboundMessage& m, bool
       }
       return sync::ApplyOutcome{sync::ApplyResult::kInvalid, "refused: " + s.ToString()};
     }
+    after_commit = std::move(ctx.after_commit);
   }
   EDGE_RETURN_IF_ERROR(store_.RecordInbound(**txn, m.id, m.stream, m.seq, m.type));
   EDGE_RETURN_IF_ERROR(store_.DropHeld(**txn, m.stream, m.seq));
   Status committed = (*txn)->Commit();
   if (!committed.ok()) return committed.WithContext("apply " + what);
+  for (auto& f : after_commit) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      log::Error("sync.after_commit_exception").Kv("message", what).Kv("error", e.what());
+    }
+  }
   return sync::ApplyOutcome{sync::ApplyResult::kApplied, ""};
 }
 

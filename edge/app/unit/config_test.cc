@@ -117,7 +117,7 @@ TEST(Config, EachKindOfMistakeIsNamed) {
             "s.toml:2: [log] level: 'loud' is not one of debug, info, warn, error");
   EXPECT_EQ(ErrorOf("[stores]\nid = \"x\"\n"),
             "s.toml:1: [stores]: unknown section (known: [store], [mqtt], [http], [sync], [policy], "
-            "[sqlite], [log], [daemon], [[station]])");
+            "[sqlite], [log], [daemon], [[station]], [[box]])");
   EXPECT_EQ(ErrorOf("store = 3\n"), "s.toml: [store]: expected a table, got an integer");
   EXPECT_EQ(ErrorOf("[[station]]\nprinter_queue = \"z\"\n"),
             "s.toml:1: [station #1] name: missing (every station needs a name)");
@@ -128,6 +128,21 @@ TEST(Config, EachKindOfMistakeIsNamed) {
   EXPECT_EQ(
       ErrorOf("[[station]]\nname = \"a\"\nscanner_usb_id = \"05e0\"\n"),
       "s.toml:3: [station #1] scanner_usb_id: '05e0' is not vendor:product in hex (e.g. \"05e0:1200\")");
+  EXPECT_EQ(ErrorOf("[[box]]\nname = \"S\"\nlength_mm = 300\nwidth_mm = 200\n"),
+            "s.toml:1: [box #1] height_mm: missing (every box needs a name and inner dimensions)");
+  EXPECT_EQ(ErrorOf("[[box]]\nname = \"S\"\nlength_mm = 0\nwidth_mm = 200\nheight_mm = 100\n"),
+            "s.toml:3: [box #1] length_mm: 0 is out of range 1..5000 (mm)");
+  EXPECT_EQ(ErrorOf("[[box]]\nname = \"S\"\nlength_mm = 1\nwidth_mm = 1\nheight_mm = 1\n"
+                    "[[box]]\nname = \"S\"\nlength_mm = 1\nwidth_mm = 1\nheight_mm = 1\n"),
+            "s.toml: [[box]] #2: name 'S' is used by an earlier box");
+}
+
+TEST(Config, BoxCatalogueIsRead) {
+  auto c =
+      ParseConfig("[[box]]\nname = \"SHOE\"\nlength_mm = 340\nwidth_mm = 220\nheight_mm = 130\n", "s.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->boxes.size(), 1u);
+  EXPECT_EQ(c->boxes[0], (BoxConfig{"SHOE", 340, 220, 130}));
 }
 
 TEST(Config, SyntaxErrorNamesTheLine) {

@@ -233,6 +233,7 @@ TEST_F(OrderScenario, ShipFromStoreEndToEndWithARestartBetweenEveryTwoSteps) {
          ASSERT_TRUE(orders_->PrintPackingSlip("S042-P1", bo_).ok());
          ASSERT_EQ(printer_.jobs.size(), 1u);
          EXPECT_EQ(printer_.jobs[0].format, "pdf");
+         EXPECT_EQ(printer_.jobs[0].kind, "packing_slip");
          EXPECT_EQ(printer_.jobs[0].station, "PACK-1");
          EXPECT_EQ(printer_.jobs[0].bytes, slip->bytes);
          printer_.jobs.clear();
@@ -251,6 +252,7 @@ TEST_F(OrderScenario, ShipFromStoreEndToEndWithARestartBetweenEveryTwoSteps) {
          EXPECT_EQ(printer_.jobs[0].station, "PACK-1");
          EXPECT_EQ(printer_.jobs[0].package_id, "S042-P1");
          EXPECT_EQ(printer_.jobs[0].format, "zpl");
+         EXPECT_EQ(printer_.jobs[0].kind, "carrier_label");
          EXPECT_EQ(printer_.jobs[0].bytes, "^XA label 1 ^XZ");
          EXPECT_EQ(orders_->repo().FindPackage("S042-P1")->value().label_state, store::LabelState::kQueued);
          // Not ready before the labels are verified on the packages.

@@ -31,12 +31,12 @@ using namespace std::chrono_literals;
 class RecordingPrinter : public LabelPrinter {
  public:
   struct Job {
-    std::string station, package_id, format, bytes;
+    std::string station, package_id, format, bytes, kind;
   };
-  core::Status QueuePrint(const std::string& station, const std::string& package_id,
+  core::Status QueuePrint(const std::string& station, const std::string& kind, const std::string& package_id,
                           const std::string& format, const std::string& bytes) override {
     if (offline) return core::Status::Unavailable("printer at " + station + " is offline");
-    jobs.push_back({station, package_id, format, bytes});
+    jobs.push_back({station, package_id, format, bytes, kind});
     return core::Status::Ok();
   }
   std::vector<Job> jobs;

@@ -198,22 +198,49 @@ int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
 // ---- Transaction ----
 
+namespace {
+std::string SavepointName(int depth) { return "storeedge_sp" + std::to_string(depth); }
+}  // namespace
+
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
-  EDGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  return std::unique_ptr<Transaction>(new Transaction(db));
+  const int depth = db.txn_depth_ + 1;
+  if (depth == 1) {
+    EDGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  } else {
+    EDGE_RETURN_IF_ERROR(db.Exec("SAVEPOINT " + SavepointName(depth)));
+  }
+  db.txn_depth_ = depth;
+  return std::unique_ptr<Transaction>(new Transaction(db, depth));
+}
+
+void Transaction::End() {
+  done_ = true;
+  db_.txn_depth_ = depth_ - 1;
 }
 
 Transaction::~Transaction() {
-  if (!done_) (void)db_.Exec("ROLLBACK");
+  if (done_) return;
+  if (depth_ == 1) {
+    (void)db_.Exec("ROLLBACK");
+  } else {
+    const std::string sp = SavepointName(depth_);
+    (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+  }
+  End();
 }
 
 Status Transaction::Commit() {
   if (done_) return Status::Internal("transaction committed twice");
-  Status s = db_.Exec("COMMIT");
-  if (!s.ok()) {
-    (void)db_.Exec("ROLLBACK");
+  if (depth_ == 1) {
+    Status s = db_.Exec("COMMIT");
+    if (!s.ok()) (void)db_.Exec("ROLLBACK");
+    End();
+    return s;
   }
-  done_ = true;
+  const std::string sp = SavepointName(depth_);
+  Status s = db_.Exec("RELEASE " + sp);
+  if (!s.ok()) (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+  End();
   return s;
 }
 

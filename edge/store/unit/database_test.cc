@@ -36,6 +36,43 @@ TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(Count(), 1);
 }
 
+TEST_F(DatabaseTest, ATransactionInsideAnotherIsASavepointOfIt) {
+  {
+    auto outer = Transaction::Begin(*db_);
+    ASSERT_TRUE(outer.ok());
+    EXPECT_FALSE((*outer)->nested());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('outer')").ok());
+    {
+      auto inner = Transaction::Begin(*db_);
+      ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+      EXPECT_TRUE((*inner)->nested());
+      ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('dropped')").ok());
+    }  // not committed: only its own row is undone
+    EXPECT_EQ(Count(), 1);
+    {
+      auto inner = Transaction::Begin(*db_);
+      ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('kept')").ok());
+      ASSERT_TRUE((*inner)->Commit().ok());
+    }
+    EXPECT_EQ(Count(), 2);
+  }  // the outer one is not committed: the released savepoint goes with it
+  EXPECT_EQ(Count(), 0);
+  {
+    auto outer = Transaction::Begin(*db_);
+    {
+      auto inner = Transaction::Begin(*db_);
+      ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('x')").ok());
+      ASSERT_TRUE((*inner)->Commit().ok());
+    }
+    ASSERT_TRUE((*outer)->Commit().ok());
+  }
+  EXPECT_EQ(Count(), 1);
+  // Depth is back to zero: a new transaction is a real one again.
+  auto again = Transaction::Begin(*db_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE((*again)->nested());
+}
+
 TEST_F(DatabaseTest, StatementsBindAndRead) {
   auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (?1, ?2)");
   ASSERT_TRUE(ins.ok());

@@ -34,6 +34,15 @@ struct StationConfig {
   bool operator==(const StationConfig&) const = default;
 };
 
+// A box type the packing stations offer ([[box]]): name and inner dimensions.
+struct BoxConfig {
+  std::string name;  // [A-Za-z0-9_-]{1,32}
+  int length_mm = 0;
+  int width_mm = 0;
+  int height_mm = 0;
+  bool operator==(const BoxConfig&) const = default;
+};
+
 struct Config {
   struct Store {
     std::string id = "DEMO";
@@ -98,6 +107,8 @@ struct Config {
   } daemon;
 
   std::vector<StationConfig> stations;
+  // Empty: the built-in catalogue (an envelope and cartons S, M, L, XL).
+  std::vector<BoxConfig> boxes;
 
   bool operator==(const Config&) const = default;
 

@@ -97,11 +97,13 @@ class LabelPrinter {
  public:
   virtual ~LabelPrinter() = default;
   // Queues `bytes` in `format` ("zpl" or "pdf"; packing slips are PDF) at
-  // `station`'s printer for package `package_id`. OK once the job is
-  // queued (not printed); Unavailable when the printer is away (the label
-  // stays pending and RetryLabelPrints tries again).
-  virtual core::Status QueuePrint(const std::string& station, const std::string& package_id,
-                                  const std::string& format, const std::string& bytes) = 0;
+  // `station`'s printer for package `package_id`; `kind` is
+  // "carrier_label" or "packing_slip". OK once the job is queued (not
+  // printed); an error (Unavailable: the printer is away) leaves a label
+  // pending and RetryLabelPrints tries again.
+  virtual core::Status QueuePrint(const std::string& station, const std::string& kind,
+                                  const std::string& package_id, const std::string& format,
+                                  const std::string& bytes) = 0;
 };
 
 struct OrderOptions {
@@ -296,8 +298,11 @@ class OrderService {
   // nothing; a new one replaces the old. A label for a cancelled order's
   // package is recorded as voided and not printed. NotFound for an unknown
   // package; InvalidArgument when it belongs to another order or is bad.
+  // With print_now false nothing is printed: a caller applying it inside its
+  // own transaction calls RetryLabelPrints once that has committed.
   core::Result<Applied> ApplyShipmentLabel(const nlohmann::json& data,
-                                           const std::optional<InboundRef>& inbound = std::nullopt);
+                                           const std::optional<InboundRef>& inbound = std::nullopt,
+                                           bool print_now = true);
 
   // ---- work queue and tasks ----
 
@@ -396,6 +401,10 @@ class OrderService {
   // one the task still holds (else InvalidArgument naming them). The unit's
   // stock moves to that bin and its reservation is released.
   core::Result<RestockResult> Restock(const RestockCommand& command, const core::Actor& by);
+
+  // Applies a reloaded [policy] to orders routed from now on.
+  // InvalidArgument for max_open_orders < 1 (the policy is kept then).
+  core::Status SetPolicy(bool partial_accept, int max_open_orders);
 
   store::OrderRepo& repo() { return repo_; }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "edge/app/config.h"
+#include "edge/app/order_service.h"
 #include "edge/drivers/printing.h"
 #include "edge/store/store.h"
 
@@ -45,5 +46,20 @@ class SqlitePrintJobStore final : public drivers::PrintJobStore {
 // a printer_queue, in config order, in its printer_format; the system's CUPS
 // server (libcups' default, which honours $CUPS_SERVER); defaults otherwise.
 drivers::PrintServiceOptions PrintServiceOptionsFor(const Config& config);
+
+// The order service's printer port on the CUPS print service: a document is
+// "queued" once the print service has stored its job (it survives a restart
+// and is retried while the printer is away). A station without a printer,
+// or whose printer takes the other format, is FailedPrecondition: the label
+// stays pending for RetryLabelPrints (a config change and restart fix it).
+class PrintServiceLabelPrinter final : public LabelPrinter {
+ public:
+  explicit PrintServiceLabelPrinter(drivers::PrintService& printing) : printing_(printing) {}
+  core::Status QueuePrint(const std::string& station, const std::string& kind, const std::string& package_id,
+                          const std::string& format, const std::string& bytes) override;
+
+ private:
+  drivers::PrintService& printing_;
+};
 
 }  // namespace edge::app

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "edge/core/status.h"
 #include "edge/store/store.h"
@@ -30,9 +31,13 @@ struct InboundContext {
   store::Transaction& txn;  // the open transaction: every write goes in it
   const sync::InboundMessage& message;
   const nlohmann::json& data;  // message.data_json, parsed (an object)
+  // Work to do once the transaction has committed (printing a label that
+  // was stored, say). Not run when the message is refused or retried.
+  std::vector<std::function<void()>> after_commit = {};
 };
 
-// Applies one message's effect inside ctx.txn. The outcome decides what
+// Applies one message's effect inside ctx.txn. A service command that opens
+// its own store::Transaction may be called: it becomes a savepoint of ctx.txn. The outcome decides what
 // becomes of the message:
 //  - OK: committed with its inbox record;
 //  - Unavailable, IoError, Corruption (the database or a device failed):

@@ -145,11 +145,23 @@ class Database {
   std::unique_ptr<sqlite3, Deleter> db_;
   std::string path_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+  // Transactions open on this connection (the outermost and its savepoints).
+  int txn_depth_ = 0;
+  friend class Transaction;
 };
 
 // BEGIN IMMEDIATE on construction (the single writer takes its lock up front,
 // so two writers never deadlock on an upgrade); ROLLBACK on destruction unless
 // Commit() succeeded.
+//
+// Begun while another Transaction is open on the same connection, it is a
+// SAVEPOINT inside it: Commit() releases the savepoint (its changes become
+// part of the outer transaction, durable only when that commits) and
+// destruction without Commit() rolls back to it, undoing only its own
+// changes. This lets a command that opens its own transaction run inside a
+// caller's (the sync bridge applies an inbound message and records it in the
+// inbox atomically). Transactions nest strictly: an inner one ends before
+// its outer one.
 class Transaction {
  public:
   static Result<std::unique_ptr<Transaction>> Begin(Database& db);
@@ -160,10 +172,14 @@ class Transaction {
   // Commits. On failure the transaction is rolled back and the error returned.
   Status Commit();
   Database& db() { return db_; }
+  // True for a savepoint inside another transaction.
+  bool nested() const { return depth_ > 1; }
 
  private:
-  explicit Transaction(Database& db) : db_(db) {}
+  Transaction(Database& db, int depth) : db_(db), depth_(depth) {}
+  void End();
   Database& db_;
+  int depth_;  // 1 = the outermost (BEGIN); more = a savepoint
   bool done_ = false;
 };
 
