@@ -1,0 +1,182 @@
+// The running daemon as a node of the central OMS, over a real mosquitto:
+// inventory and routed orders in, decisions out, exactly as PROTOCOL.md says;
+// bad messages refused with message.rejected while the daemon keeps going;
+// the effects in the store's database checked after each step.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "edge/store/database.h"
+#include "edge/testing/central.h"
+#include "edge/testing/daemon.h"
+#include "edge/testing/mosquitto.h"
+
+namespace edge::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+json Line(const std::string& id, const std::string& sku, int qty) {
+  return {{"line_id", id}, {"sku", sku}, {"qty", qty}, {"description", "Item " + sku}, {"fulfil", "now"}};
+}
+
+json Routed(const std::string& order_id, json lines) {
+  return {{"order_id", order_id},
+          {"order_ref", "W-" + order_id},
+          {"kind", "ship_from_store"},
+          {"priority", 5},
+          {"placed_at", "2026-11-27T09:00:00Z"},
+          {"promised_by", "2026-11-28T18:00:00Z"},
+          {"hold_until", nullptr},
+          {"pickup_code", nullptr},
+          {"customer", {{"first_name", "Ana"}, {"last_name", "Ruiz"}, {"phone_last4", "0173"}}},
+          {"ship_to",
+           {{"name", "Ana Ruiz"},
+            {"line1", "1 Main St"},
+            {"city", "Springfield"},
+            {"postcode", "12345"},
+            {"country", "US"}}},
+          {"carrier_service", "UPS_GROUND"},
+          {"lines", std::move(lines)}};
+}
+
+class OmsTest : public ::testing::Test {
+ protected:
+  OmsTest()
+      : broker_(dir_),
+        daemon_(dir_, "S042", "[mqtt]\nuri = \"" + broker_.uri() + "\"\n[sync]\navailable_interval_s = 0\n"),
+        central_(broker_.uri(), "S042") {}
+
+  void SetUp() override {
+    ASSERT_TRUE(central_.Connect()) << central_.client().error();
+    ASSERT_TRUE(daemon_.Start()) << daemon_.Stderr();
+    ASSERT_TRUE(central_.WaitForOnline()) << daemon_.Stderr();
+  }
+
+  int64_t Query(const std::string& sql) {
+    auto db = store::Database::Open(daemon_.db_path(), store::Database::Mode::kReadOnly);
+    EXPECT_TRUE(db.ok());
+    auto v = (*db)->QueryInt(sql);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : -1;
+  }
+
+  TempDir dir_;
+  Mosquitto broker_;
+  DaemonUnderTest daemon_;
+  CentralOms central_;
+};
+
+TEST_F(OmsTest, InventoryAndRoutedOrdersAreAppliedAndAnswered) {
+  // A snapshot in two chunks: applied when the second arrives.
+  central_.Send(
+      "inventory", "inventory.snapshot",
+      {{"snapshot_id", "snap-1"},
+       {"as_of_store_seq", 0},
+       {"chunk", 1},
+       {"chunks", 2},
+       {"items", {{{"sku", "SKU-1"}, {"gtin", "00012345678905"}, {"on_hand", 5}, {"location", "A-01-01"}}}}});
+  central_.Send("inventory", "inventory.snapshot",
+                {{"snapshot_id", "snap-1"},
+                 {"as_of_store_seq", 0},
+                 {"chunk", 2},
+                 {"chunks", 2},
+                 {"items", {{{"sku", "SKU-2"}, {"on_hand", 1}, {"safety_stock", 0}}}}});
+  auto applied = central_.WaitForEvent([](const json& e) {
+    return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == "snap-1";
+  });
+  ASSERT_TRUE(applied) << daemon_.Stderr();
+  EXPECT_EQ(Query("SELECT on_hand FROM items WHERE sku = 'SKU-1'"), 5);
+
+  // An order: one line taken, one the store cannot fill.
+  const json order = Routed("O-1", {Line("1", "SKU-1", 2), Line("2", "SKU-2", 3)});
+  central_.Send("orders", "order.routed", order);
+  auto accepted = central_.WaitForEvent("order.accepted", "O-1");
+  auto rejected = central_.WaitForEvent("order.rejected", "O-1");
+  ASSERT_TRUE(accepted && rejected) << daemon_.Stderr();
+  EXPECT_EQ(accepted->at("data").at("lines"), json::parse(R"([{"line_id":"1","qty":2}])"));
+  EXPECT_EQ(rejected->at("data").at("lines"),
+            json::parse(R"([{"line_id":"2","qty":3,"reason":"insufficient_stock"}])"));
+  EXPECT_EQ(accepted->at("store"), "S042");
+  EXPECT_EQ(accepted->at("stream"), "events");
+
+  // Re-routed (a new message): the same answer again, nothing reserved twice.
+  central_.Send("orders", "order.routed", order);
+  auto again = central_.WaitForEvents("order.accepted", 2);
+  ASSERT_EQ(again.size(), 2u) << daemon_.Stderr();
+  EXPECT_EQ(again[1]["data"], accepted->at("data"));
+  EXPECT_NE(again[1]["id"], again[0]["id"]);
+  EXPECT_EQ(Query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 2);
+
+  // A delta the central side saw, then availability reported.
+  central_.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 3}, {"reason", "receipt"}});
+  auto available = central_.WaitForEvent([](const json& e) {
+    if (e["type"] != "inventory.available") return false;
+    for (const auto& i : e["data"]["items"]) {
+      if (i["sku"] == "SKU-1" && i["available"] == 6) return true;  // 5 + 3 - 2 reserved
+    }
+    return false;
+  });
+  ASSERT_TRUE(available) << daemon_.Stderr();
+
+  // Cancelled before picking: released.
+  central_.Send("orders", "order.cancel_requested", {{"order_id", "O-1"}, {"reason", "customer"}});
+  auto cancelled = central_.WaitForEvent("order.cancelled", "O-1");
+  ASSERT_TRUE(cancelled) << daemon_.Stderr();
+  EXPECT_EQ(cancelled->at("data").at("outcome"), "cancelled");
+  EXPECT_EQ(Query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 0);
+
+  // Every event the node published has its own seq, 1, 2, 3 … in order.
+  const auto events = central_.Events();
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i]["seq"], i + 1) << events[i].dump();
+}
+
+TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
+  central_.Send("inventory", "inventory.snapshot",
+                {{"snapshot_id", "s"},
+                 {"as_of_store_seq", 0},
+                 {"chunk", 1},
+                 {"chunks", 1},
+                 {"items", {{{"sku", "SKU-1"}, {"on_hand", 4}}}}});
+  ASSERT_TRUE(central_.WaitForEvent([](const json& e) { return e["type"] == "inventory.snapshot_applied"; }))
+      << daemon_.Stderr();
+
+  // A line with qty 0: refused, naming the field; nothing applied.
+  const json bad = central_.Send("orders", "order.routed", Routed("O-BAD", {Line("1", "SKU-1", 0)}));
+  auto rejected = central_.WaitForEvent([&](const json& e) {
+    return e["type"] == "message.rejected" && e["data"].value("id", "") == bad["id"];
+  });
+  ASSERT_TRUE(rejected) << daemon_.Stderr();
+  EXPECT_EQ(rejected->at("data").at("stream"), "orders");
+  EXPECT_EQ(rejected->at("data").at("seq"), 1);
+  const std::string reason = rejected->at("data").at("reason");
+  EXPECT_NE(reason.find("lines[0].qty"), std::string::npos) << reason;
+
+  // A label for a package this store never made: refused as not found.
+  const json label = central_.Send("shipments", "shipment.label",
+                                   {{"order_id", "O-X"},
+                                    {"package_id", "S042-P99"},
+                                    {"carrier", "UPS"},
+                                    {"tracking", "1Z999"},
+                                    {"format", "zpl"},
+                                    {"data", "XlhBXlha"}});
+  auto refused = central_.WaitForEvent([&](const json& e) {
+    return e["type"] == "message.rejected" && e["data"].value("id", "") == label["id"];
+  });
+  ASSERT_TRUE(refused) << daemon_.Stderr();
+  EXPECT_NE(refused->at("data").value("reason", "").find("S042-P99"), std::string::npos) << refused->dump();
+
+  // A delta of an unknown SKU: refused. The next good order on the stream is
+  // applied (the bad one consumed its seq).
+  central_.Send("inventory", "inventory.delta", {{"sku", "NOPE"}, {"delta", 1}, {"reason", "receipt"}});
+  central_.Send("orders", "order.routed", Routed("O-GOOD", {Line("1", "SKU-1", 1)}));
+  ASSERT_TRUE(central_.WaitForEvent("order.accepted", "O-GOOD")) << daemon_.Stderr();
+  EXPECT_EQ(Query("SELECT count(*) FROM dead_letters"), 3);
+  EXPECT_EQ(Query("SELECT count(*) FROM orders WHERE order_id = 'O-BAD'"), 0);
+  EXPECT_EQ(Query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 1);
+  EXPECT_EQ(daemon_.process().Wait(0ms), std::nullopt) << "the daemon keeps running";
+}
+
+}  // namespace
+}  // namespace edge::testing
