@@ -103,6 +103,7 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
       : io(io_context),
         options(std::move(o)),
         outbox(ob),
+        inbox(ib),
         clock(c),
         topics(options.store_id),
         client_id("storeedge-" + options.store_id),
@@ -173,6 +174,7 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
   asio::io_context& io;
   SyncOptions options;
   Outbox& outbox;
+  Inbox& inbox;
   const core::Clock& clock;
   Topics topics;
   std::string client_id;
@@ -394,8 +396,13 @@ void SyncClient::Impl::PublishStatus(uintptr_t which) {
   std::string payload;
   if (which == kStatusOnline) {
     auto depth = outbox.Depth();
+    std::map<std::string, int64_t> next_seq;
+    for (const char* stream : {"orders", "inventory", "shipments", "control"}) {
+      auto n = inbox.NextSeq(stream);
+      if (n.ok()) next_seq[stream] = *n;
+    }
     payload = OnlineStatus(options.store_id, options.version, connected_since.value_or(clock.Now()),
-                           depth.ok() ? *depth : -1);
+                           depth.ok() ? *depth : -1, next_seq);
   } else {
     payload = OfflineStatus(options.store_id);
   }

@@ -214,13 +214,18 @@ std::string ReplayRequestedData(const std::string& stream, int64_t from_seq) {
 }
 
 std::string OnlineStatus(const std::string& store_id, const std::string& version, core::TimePoint since,
-                         int64_t outbox_depth) {
+                         int64_t outbox_depth, const std::map<std::string, int64_t>& next_seq) {
   ordered_json j;
   j["store"] = store_id;
   j["state"] = "online";
   j["version"] = version;
   j["since"] = core::FormatRfc3339(since);
   j["outbox_depth"] = outbox_depth;
+  if (!next_seq.empty()) {
+    ordered_json n = ordered_json::object();
+    for (const auto& [stream, seq] : next_seq) n[stream] = seq;
+    j["next_seq"] = n;
+  }
   return j.dump();
 }
 

@@ -196,6 +196,10 @@ TEST(Envelope, ProtocolPayloads) {
   EXPECT_EQ(OnlineStatus("S042", "0.1.0", core::FromUnixMillis(1795774503120), 3),
             R"({"store":"S042","state":"online","version":"0.1.0","since":"2026-11-27T10:15:03.120Z",)"
             R"("outbox_depth":3})");
+  EXPECT_EQ(
+      OnlineStatus("S042", "0.1.0", core::FromUnixMillis(1795774503120), 0, {{"orders", 13}, {"control", 1}}),
+      R"({"store":"S042","state":"online","version":"0.1.0","since":"2026-11-27T10:15:03.120Z",)"
+      R"("outbox_depth":0,"next_seq":{"control":1,"orders":13}})");
   EXPECT_EQ(OfflineStatus("S042"), R"({"store":"S042","state":"offline"})");
   EXPECT_EQ(*ReplayFromSeq(R"({"from_seq":7})"), 7);
   EXPECT_EQ(ReplayFromSeq(R"({})").status().message(), "missing field 'data.from_seq'");

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,9 +71,14 @@ std::string RejectedEventData(const Rejection& rejection);
 std::string ReplayRequestedData(const std::string& stream, int64_t from_seq);
 
 // The retained status published on connect:
-// {"store","state":"online","version","since","outbox_depth"}.
+// {"store","state":"online","version","since","outbox_depth","next_seq"}.
+// `next_seq` (an extension, see docs/protocol.md) is the seq the node
+// expects next on each inbound stream, so the central side can re-send what
+// the node never applied even when nothing follows it to reveal a gap (a
+// message acknowledged by the MQTT library but not yet applied when the node
+// lost power). Omitted when empty.
 std::string OnlineStatus(const std::string& store_id, const std::string& version, core::TimePoint since,
-                         int64_t outbox_depth);
+                         int64_t outbox_depth, const std::map<std::string, int64_t>& next_seq = {});
 
 // The retained status of a node that is away (the MQTT will, and what a
 // clean shutdown publishes): {"store","state":"offline"}.

@@ -5,13 +5,16 @@
 // real broker); every wait has a deadline. Header-only.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "edge/testing/mqtt_client.h"
@@ -25,6 +28,8 @@ class CentralOms {
   // store's events and status.
   CentralOms(std::string uri, std::string store, std::string client_id = "central-test", uint64_t seed = 1)
       : store_(std::move(store)), rng_(seed), client_(Options(std::move(uri), std::move(client_id))) {}
+
+  ~CentralOms() { StopServingReplays(); }
 
   bool Connect() {
     if (!client_.Connect()) return false;
@@ -41,10 +46,46 @@ class CentralOms {
   }
   // Sends the next message on `stream`; returns its envelope.
   nlohmann::json Send(const std::string& stream, const std::string& type, nlohmann::json data) {
+    std::lock_guard<std::mutex> g(send_mu_);
     nlohmann::json e = Envelope(stream, type, std::move(data));
-    Raw(stream, e.dump());
+    sent_[stream].push_back(e.dump());
+    Raw(stream, sent_[stream].back());
     return e;
   }
+
+  // Acts as the central side must: answers the node's sync.replay_requested
+  // by re-sending the stream from from_seq, and re-sends from the node's
+  // next_seq when its `online` status shows it never applied messages sent
+  // (a message lost between the MQTT library's acknowledgement and its
+  // application). Re-sent messages keep their id and seq. Runs on a thread
+  // of its own until StopServingReplays() or destruction.
+  void ServeReplays() {
+    serving_ = true;
+    replay_thread_ = std::thread([this] {
+      size_t seen = 0;
+      while (serving_) {
+        client_.WaitFor([&](const std::vector<MqttMessage>& all) { return all.size() > seen || !serving_; },
+                        std::chrono::milliseconds(100));
+        const auto all = client_.Messages();
+        for (; seen < all.size(); ++seen) {
+          const auto& m = all[seen];
+          auto j = nlohmann::json::parse(m.payload, nullptr, false);
+          if (j.is_discarded()) continue;
+          if (m.topic == Topic("events") && j.value("type", "") == "sync.replay_requested") {
+            Resend(j["data"].value("stream", ""), j["data"].value("from_seq", int64_t{1}));
+          } else if (m.topic == Topic("status") && j.value("state", "") == "online" &&
+                     j.contains("next_seq")) {
+            for (const auto& [stream, next] : j["next_seq"].items()) Resend(stream, next.get<int64_t>());
+          }
+        }
+      }
+    });
+  }
+  void StopServingReplays() {
+    serving_ = false;
+    if (replay_thread_.joinable()) replay_thread_.join();
+  }
+  int resent() const { return resent_; }
   // Publishes `payload` as it is on `stream`'s topic.
   bool Raw(const std::string& stream, const std::string& payload) {
     return client_.Publish(Topic(stream), payload);
@@ -161,10 +202,30 @@ class CentralOms {
     return buf;
   }
 
+  void Resend(const std::string& stream, int64_t from_seq) {
+    std::vector<std::string> again;
+    {
+      std::lock_guard<std::mutex> g(send_mu_);
+      const auto& sent = sent_[stream];
+      for (int64_t seq = std::max<int64_t>(from_seq, 1); seq <= static_cast<int64_t>(sent.size()); ++seq) {
+        again.push_back(sent[static_cast<size_t>(seq - 1)]);
+      }
+    }
+    for (const auto& payload : again) {
+      Raw(stream, payload);
+      ++resent_;
+    }
+  }
+
   std::string store_;
   std::mt19937_64 rng_;
   MqttTestClient client_;
   std::map<std::string, int64_t> seq_;
+  std::mutex send_mu_;
+  std::map<std::string, std::vector<std::string>> sent_;  // per stream, by seq - 1
+  std::atomic<bool> serving_{false};
+  std::atomic<int> resent_{0};
+  std::thread replay_thread_;
 };
 
 }  // namespace edge::testing
