@@ -721,6 +721,10 @@ void Daemon::Impl::AddMetrics() {
 void Daemon::Impl::AddRoutes() {
   AddAuthRoutes(router, *auth);
   AddInventoryRoutes(router, *auth, *inventory);
+  AddOrderRoutes(router, *auth, *orders, {[this] {
+                   if (sync_client) sync_client->Kick();
+                   PublishOrdersChanged();
+                 }});
   AddMetrics();
   // Live updates for the associates' app and the kiosk. Browsers cannot set
   // headers on a WebSocket, so the token comes in the query string.

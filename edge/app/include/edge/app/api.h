@@ -8,6 +8,7 @@
 // {"error":{"code":"…","message":"…"}}.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -46,5 +47,18 @@ class InventoryService;
 // Adds /api/v1/inventory/…: item by SKU or barcode, location, search
 // (associates) and adjustments (supervisors).
 void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory);
+
+class OrderService;
+struct OrderRouteHooks {
+  // Called after every successful state-changing call (the daemon kicks the
+  // outbox publisher and tells associates' screens); may be empty.
+  std::function<void()> changed;
+};
+// Adds the order work under /api/v1 (associates; assign and reassign need a
+// supervisor): the pick queue, orders, tasks (create, claim, release, assign,
+// reassign, pick, short, restock), boxes, packages (open, units, close,
+// packing slip, label verify/void/reprint), packed, the carrier manifest and
+// handoffs. The actor signed in is passed to the service as who did it.
+void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks);
 
 }  // namespace edge::app

@@ -407,6 +407,8 @@ class OrderService {
   core::Status SetPolicy(bool partial_accept, int max_open_orders);
 
   store::OrderRepo& repo() { return repo_; }
+  // The box catalogue the packing stations offer, as configured.
+  const std::vector<BoxType>& boxes() const { return options_.boxes; }
 
  private:
   OrderService(store::Store& store, const core::Clock& clock, InventoryService& inventory, AuthService& auth,
