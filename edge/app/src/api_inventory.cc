@@ -1,41 +1,12 @@
 // REST routes of the inventory replica (InventoryService): lookups for any
 // signed-in associate, adjustments for supervisors.
 #include "edge/app/api.h"
+#include "edge/app/inventory_json.h"
 #include "edge/app/inventory_service.h"
 
 namespace edge::app {
 
 using json = nlohmann::json;
-
-namespace {
-
-json FiguresJson(const core::StockFigures& f, int64_t available) {
-  return {{"on_hand", f.on_hand},
-          {"reserved", f.reserved},
-          {"safety_stock", f.safety_stock},
-          {"available", available}};
-}
-
-json ItemJson(const ItemView& v) {
-  json j = {{"sku", v.sku}, {"description", v.description}, {"gtins", v.gtins}};
-  j.update(FiguresJson(v.figures, v.available));
-  json locs = json::array();
-  for (const auto& l : v.locations) {
-    locs.push_back({{"location", l.location.code}, {"qty", l.qty}});
-  }
-  j["locations"] = locs;
-  json inc = json::array();
-  for (const auto& i : v.incoming) {
-    inc.push_back({{"ref", i.ref},
-                   {"qty", i.qty},
-                   {"received_qty", i.received_qty},
-                   {"eta", core::FormatRfc3339(core::FromUnixMillis(i.eta_ms))}});
-  }
-  j["incoming"] = inc;
-  return j;
-}
-
-}  // namespace
 
 void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory) {
   router.Add("GET", "/api/v1/inventory/items/{sku}", [&](const kiosk::Request& req) {
@@ -43,14 +14,14 @@ void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryServi
     if (!who.ok()) return ErrorResponse(who.status());
     auto v = inventory.BySku(req.params.at("sku"));
     if (!v.ok()) return ErrorResponse(v.status());
-    return JsonResponse(ItemJson(*v));
+    return JsonResponse(ItemViewJson(*v));
   });
   router.Add("GET", "/api/v1/inventory/barcodes/{code}", [&](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kAssociate);
     if (!who.ok()) return ErrorResponse(who.status());
     auto v = inventory.ByBarcode(req.params.at("code"));
     if (!v.ok()) return ErrorResponse(v.status());
-    return JsonResponse(ItemJson(*v));
+    return JsonResponse(ItemViewJson(*v));
   });
   router.Add("GET", "/api/v1/inventory/locations/{code}", [&](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kAssociate);
@@ -90,11 +61,7 @@ void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryServi
     auto found = inventory.Search(q->second, limit);
     if (!found.ok()) return ErrorResponse(found.status());
     json items = json::array();
-    for (const auto& i : *found) {
-      json j = {{"sku", i.sku}, {"description", i.description}};
-      j.update(FiguresJson(i.figures, i.available));
-      items.push_back(j);
-    }
+    for (const auto& i : *found) items.push_back(ItemSummaryJson(i));
     return JsonResponse({{"items", items}});
   });
   router.Add("PUT", "/api/v1/inventory/items/{sku}", [&](const kiosk::Request& req) {
@@ -125,7 +92,7 @@ void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryServi
       return ErrorResponse(s);
     auto v = inventory.BySku(req.params.at("sku"));
     if (!v.ok()) return ErrorResponse(v.status());
-    return JsonResponse(ItemJson(*v));
+    return JsonResponse(ItemViewJson(*v));
   });
   router.Add("POST", "/api/v1/inventory/adjustments", [&](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kSupervisor);

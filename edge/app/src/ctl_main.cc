@@ -27,12 +27,22 @@ constexpr const char* kUsage =
     "  user disable|enable|unlock|reset-pin ID, user list\n"
     "                    manage associates and supervisors (on the database directly)\n"
     "  kiosk add NAME    register a curbside kiosk; prints its device token\n"
+    "  inventory show SKU|BARCODE [--json]\n"
+    "  inventory search TEXT [--limit N] [--json]\n"
+    "  inventory adjust SKU --kind count|damaged|found|receipt --qty N\n"
+    "                    [--location CODE] [--ref REF] --by ASSOCIATE_ID\n"
+    "  inventory import FILE [--dry-run] [--by ID]\n"
+    "                    the inventory replica (on the database directly); an import\n"
+    "                    (CSV or JSON lines) is checked whole, then applied all or nothing\n"
+    "                    (storeedgectl inventory --help for the file format)\n"
     "\n"
-    "  --config PATH     find the daemon's address in this config ([http] listen)\n"
+    "  --config PATH     the config: the daemon's address ([http] listen) and, for\n"
+    "                    user, kiosk and inventory, the database ([store])\n"
     "  --url URL         the daemon's address (default http://127.0.0.1:8080)\n"
     "\n"
-    "Exit codes: 0 ok, 1 the daemon answered with an error, 2 bad usage,\n"
-    "3 the daemon is not reachable.\n";
+    "Exit codes: 0 ok, 1 the daemon answered with an error (or, for the commands\n"
+    "on the database, the command failed), 2 bad usage, 3 the daemon is not\n"
+    "reachable (or the database cannot be opened).\n";
 
 struct Target {
   std::string host = "127.0.0.1";
@@ -163,7 +173,8 @@ int CtlMain(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
+    // After a command, --help is the command's own (inventory --help).
+    if ((a == "--help" || a == "-h") && args.empty()) {
       std::fputs(kUsage, stdout);
       return 0;
     } else if (a == "--config" || a == "--url") {
@@ -194,14 +205,19 @@ int CtlMain(int argc, char** argv) {
   if (args[0] == "status") {
     bool as_json = false;
     for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i] == "--json")
+      if (args[i] == "--json") {
         as_json = true;
-      else
+      } else if (args[i] == "--help" || args[i] == "-h") {
+        std::fputs(kUsage, stdout);
+        return 0;
+      } else {
         return Usage("status: unknown argument '" + args[i] + "'");
+      }
     }
     return Status(target, as_json);
   }
   if (args[0] == "user" || args[0] == "kiosk") return CtlUserCommand(config, args);
+  if (args[0] == "inventory") return CtlInventoryCommand(config, args);
   return Usage("unknown command '" + args[0] + "' (see --help)");
 }
 

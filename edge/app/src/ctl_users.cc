@@ -14,7 +14,7 @@
 #include "edge/app/auth_service.h"
 #include "edge/app/cli.h"
 #include "edge/app/config.h"
-#include "edge/app/daemon.h"
+#include "edge/app/ctl_store.h"
 #include "edge/app/system_clock.h"
 #include "edge/store/store.h"
 
@@ -101,13 +101,8 @@ int CtlUserCommand(const Config& config, const std::vector<std::string>& args) {
   if (needs_id && id.empty())
     return Fail(2, what + " " + verb + ": missing " + (what == "kiosk" ? "NAME" : "ID"));
 
-  if (core::Status s = PrepareDataDir(config.store.data_dir); !s.ok()) return Fail(3, s.message());
   SystemClock clock;
-  store::StoreOptions so;
-  so.path = config.DatabasePath();
-  so.store_id = config.store.id;
-  so.busy_timeout_ms = config.sqlite.busy_timeout_ms;
-  auto st = store::Store::Open(so, clock);
+  auto st = OpenStoreForCtl(config, clock);
   if (!st.ok()) return Fail(3, st.status().message());
   AuthService auth(**st, clock);
   const core::Actor by = CtlActor();

@@ -18,4 +18,10 @@ struct Config;
 // database named by `config` directly. Returns the exit code.
 int CtlUserCommand(const Config& config, const std::vector<std::string>& args);
 
+// storeedgectl inventory show|search|adjust|import …: args[0] is "inventory".
+// Works on the database named by `config` directly, through
+// InventoryService; an import shows progress when stderr is a terminal.
+// Returns the exit code (0 ok, 1 error, 2 bad usage, 3 database unusable).
+int CtlInventoryCommand(const Config& config, const std::vector<std::string>& args);
+
 }  // namespace edge::app
