@@ -4,12 +4,15 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <mutex>
 
 #include "edge/core/ids.h"
 #include "edge/log/log.h"
 #include "edge/sync/backoff.h"
 #include "edge/sync/envelope.h"
 #include "edge/sync/publisher.h"
+#include "edge/sync/socket_tuning.h"
 #include "edge/sync/topics.h"
 
 namespace edge::sync {
@@ -141,6 +144,19 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
   void PublishStatus(uintptr_t which);
   void OnStatusDone(uintptr_t which, bool ok, int rc);
   void OnMessage(const std::string& topic, const std::string& payload);
+  // Handles the messages that arrived since the last call, up to
+  // kMaxBatch, as one batch (Inbox::BeginBatch/EndBatch), then publishes
+  // what they produced.
+  void DrainArrivals();
+  static constexpr size_t kMaxBatch = 256;
+  // Messages Paho delivered, waiting for the io_context thread. Shared with
+  // Paho's callback, which must not own the Impl.
+  struct Arrivals {
+    std::mutex mu;
+    std::deque<std::pair<std::string, std::string>> messages;
+    bool drain_posted = false;
+  };
+  std::shared_ptr<Arrivals> arrivals = std::make_shared<Arrivals>();
   void AfterChange();
   void ArmGapTimer();
   void ArmPollTimer();
@@ -185,6 +201,20 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
   asio::steady_timer reconnect_timer;
   asio::steady_timer gap_timer;
   asio::steady_timer poll_timer;
+  bool ack_flush_posted = false;
+  // Marks the PUBACKs that arrived together in one transaction, after every
+  // completion already queued on the io_context has run, then refills the
+  // window.
+  void ScheduleAckFlush() {
+    if (ack_flush_posted) return;
+    ack_flush_posted = true;
+    asio::post(io, [w = weak_from_this()] {
+      auto p = w.lock();
+      if (!p) return;
+      p->ack_flush_posted = false;
+      p->publisher.Pump();
+    });
+  }
   asio::steady_timer stop_timer;
   std::optional<core::TimePoint> gap_armed_for;
 
@@ -219,10 +249,11 @@ core::Status SyncClient::Impl::Init() {
     post([ok, rc, tag](Impl& s) {
       if (ok) {
         s.publisher.OnAck(tag);
+        s.ScheduleAckFlush();
       } else {
         s.publisher.OnFailed(tag, mqtt::exception::error_str(rc) + " (code " + std::to_string(rc) + ")");
+        s.publisher.Pump();
       }
-      s.publisher.Pump();
     });
   });
   status_listener = std::make_unique<Listener>([post](bool ok, const mqtt::token& t) {
@@ -247,9 +278,16 @@ core::Status SyncClient::Impl::Init() {
     // No persistence object: Paho keeps its in-flight state in memory only.
     client = std::make_unique<mqtt::async_client>(PahoUri(options.uri), client_id, create,
                                                   static_cast<mqtt::iclient_persistence*>(nullptr));
-    client->set_message_callback([post](mqtt::const_message_ptr m) {
+    client->set_message_callback([post, q = arrivals](mqtt::const_message_ptr m) {
       if (!m) return;
-      post([topic = m->get_topic(), payload = m->to_string()](Impl& s) { s.OnMessage(topic, payload); });
+      bool first = false;
+      {
+        std::lock_guard<std::mutex> g(q->mu);
+        q->messages.emplace_back(m->get_topic(), m->to_string());
+        first = !q->drain_posted;
+        q->drain_posted = true;
+      }
+      if (first) post([](Impl& s) { s.DrainArrivals(); });
     });
     client->set_connection_lost_handler(
         [post](const std::string& cause) { post([cause](Impl& s) { s.OnConnectionLost(cause); }); });
@@ -303,6 +341,9 @@ void SyncClient::Impl::OnConnected() {
   if (state == State::kConnected) return;
   state = State::kConnected;
   connected_since = clock.Now();
+  // Before anything is sent on the new connection (see socket_tuning.h).
+  const int nodelay = SetNoDelayOnConnectionsTo(BrokerPort(options.uri));
+  if (nodelay == 0) log::Debug("sync.nodelay_not_set").Kv("note", "no socket to the broker's port found");
   ++connects;
   log::Info("sync.connected")
       .Kv("broker", options.uri)
@@ -422,6 +463,37 @@ void SyncClient::Impl::OnStatusDone(uintptr_t which, bool ok, int rc) {
         .Kv("error", DescribeConnectFailure(rc, false));
   }
   if (which == kStatusOffline && state == State::kStopping) Disconnect();
+}
+
+void SyncClient::Impl::DrainArrivals() {
+  std::vector<std::pair<std::string, std::string>> batch;
+  bool more = false;
+  {
+    std::lock_guard<std::mutex> g(arrivals->mu);
+    while (!arrivals->messages.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(std::move(arrivals->messages.front()));
+      arrivals->messages.pop_front();
+    }
+    more = !arrivals->messages.empty();
+    arrivals->drain_posted = more;
+  }
+  if (more)
+    asio::post(io, [w = weak_from_this()] {
+      if (auto p = w.lock()) p->DrainArrivals();
+    });
+  if (batch.empty()) return;
+  core::Status begun = inbox.BeginBatch();
+  if (!begun.ok()) log::Warn("sync.batch_begin_failed").Kv("error", begun.message());
+  for (const auto& [topic, payload] : batch) inbound.OnMessage(topic, payload);
+  if (begun.ok()) {
+    core::Status ended = inbox.EndBatch();
+    if (!ended.ok()) {
+      log::Error("sync.batch_commit_failed").Kv("messages", batch.size()).Kv("error", ended.message());
+      // Back to what the store holds; the lost messages return by replay.
+      if (core::Status s = inbound.Load(); !s.ok()) log::Error("sync.reload_failed").Kv("error", s.message());
+    }
+  }
+  AfterChange();
 }
 
 void SyncClient::Impl::OnMessage(const std::string& topic, const std::string& payload) {

@@ -34,6 +34,7 @@ void Publisher::OnConnected() {
 }
 
 void Publisher::OnDisconnected() {
+  FlushAcks();
   connected_ = false;
   // A replay cut short resumes at its first unacknowledged message.
   for (const auto& [seq, replay] : in_flight_) {
@@ -57,6 +58,7 @@ bool Publisher::Send(const OutboundEvent& e, bool replay) {
 }
 
 void Publisher::Pump() {
+  FlushAcks();
   if (!connected_ || pumping_) return;
   pumping_ = true;
   while (connected_ && in_flight_.size() < window_) {
@@ -126,16 +128,24 @@ void Publisher::Replay(int64_t from_seq) {
 void Publisher::OnAck(uint64_t tag) {
   const Tag t = ParseTag(tag);
   // The broker has the event, whichever connection sent it.
-  core::Status s = outbox_.MarkPublished(t.seq);
-  if (!s.ok()) {
-    last_error_ = s.message();
-    log::Error("sync.mark_published_failed").Kv("seq", t.seq).Kv("error", s.message());
-  }
+  acks_.push_back(t.seq);
   if (t.generation != generation_) return;
   if (in_flight_.erase({t.seq, t.replay}) > 0) {
     ++acked_total_;
     last_acked_seq_ = std::max(last_acked_seq_, t.seq);
   }
+}
+
+void Publisher::FlushAcks() {
+  if (acks_.empty()) return;
+  core::Status s = outbox_.MarkPublishedMany(acks_);
+  if (!s.ok()) {
+    // Left unmarked: after a reconnect or restart those events are sent
+    // again (same ids), which the OMS treats as duplicates.
+    last_error_ = s.message();
+    log::Error("sync.mark_published_failed").Kv("events", acks_.size()).Kv("error", s.message());
+  }
+  acks_.clear();
 }
 
 void Publisher::OnFailed(uint64_t tag, const std::string& error) {

@@ -144,7 +144,8 @@ TEST(SyncClient, RoundTripOfEveryMessageType) {
     EXPECT_EQ(status["outbox_depth"], 0);
     core::TimePoint since;
     EXPECT_TRUE(core::ParseRfc3339(status["since"].get<std::string>(), &since));
-    EXPECT_EQ(status.size(), 5u);
+    EXPECT_EQ(status["next_seq"], json::parse(R"({"control":1,"inventory":1,"orders":1,"shipments":1})"));
+    EXPECT_EQ(status.size(), 6u);
   }
 
   // Outbound: every event type, exactly as the contract writes the envelope.

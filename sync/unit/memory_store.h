@@ -76,6 +76,11 @@ class MemoryStore final : public Outbox, public Inbox {
     }
     return out;
   }
+  core::Status MarkPublishedMany(const std::vector<int64_t>& seqs) override {
+    ++mark_batches;
+    return Outbox::MarkPublishedMany(seqs);
+  }
+  int mark_batches = 0;
   core::Status MarkPublished(int64_t seq) override {
     std::lock_guard<std::recursive_mutex> g(mu_);
     auto it = events_.find(seq);

@@ -58,6 +58,14 @@ Result<std::vector<sync::OutboundEvent>> SyncBridge::EventsFrom(int64_t from_seq
 
 Status SyncBridge::MarkPublished(int64_t seq) { return store_.MarkPublished(seq); }
 
+Status SyncBridge::MarkPublishedMany(const std::vector<int64_t>& seqs) {
+  if (seqs.empty()) return Status::Ok();
+  auto txn = store::Transaction::Begin(store_.db());
+  if (!txn.ok()) return txn.status();
+  for (int64_t seq : seqs) EDGE_RETURN_IF_ERROR(store_.MarkPublished(seq));
+  return (*txn)->Commit();
+}
+
 Result<int64_t> SyncBridge::Append(const std::string& type, const std::string& data_json) {
   auto txn = store::Transaction::Begin(store_.db());
   if (!txn.ok()) return txn.status();
@@ -126,6 +134,10 @@ Result<sync::ApplyOutcome> SyncBridge::Apply(const sync::InboundMessage& m, bool
   EDGE_RETURN_IF_ERROR(store_.DropHeld(**txn, m.stream, m.seq));
   Status committed = (*txn)->Commit();
   if (!committed.ok()) return committed.WithContext("apply " + what);
+  if (batch_) {
+    for (auto& f : after_commit) batch_after_commit_.push_back(std::move(f));
+    return sync::ApplyOutcome{sync::ApplyResult::kApplied, ""};
+  }
   for (auto& f : after_commit) {
     try {
       f();
@@ -134,6 +146,31 @@ Result<sync::ApplyOutcome> SyncBridge::Apply(const sync::InboundMessage& m, bool
     }
   }
   return sync::ApplyOutcome{sync::ApplyResult::kApplied, ""};
+}
+
+Status SyncBridge::BeginBatch() {
+  if (batch_) return Status::Internal("a batch is already open");
+  auto txn = store::Transaction::Begin(store_.db());
+  if (!txn.ok()) return txn.status().WithContext("begin inbound batch");
+  batch_ = std::move(txn).value();
+  return Status::Ok();
+}
+
+Status SyncBridge::EndBatch() {
+  if (!batch_) return Status::Internal("no batch is open");
+  std::unique_ptr<store::Transaction> txn = std::move(batch_);
+  std::vector<std::function<void()>> after = std::move(batch_after_commit_);
+  batch_after_commit_.clear();
+  Status committed = txn->Commit();
+  if (!committed.ok()) return committed.WithContext("commit inbound batch");
+  for (auto& f : after) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      log::Error("sync.after_commit_exception").Kv("error", e.what());
+    }
+  }
+  return Status::Ok();
 }
 
 Status SyncBridge::Reject(const sync::Rejection& r, bool consume_seq, const std::string& event_data_json) {

@@ -90,6 +90,48 @@ TEST_F(SyncBridgeTest, AppliesWithTheHandlerInOneTransaction) {
   EXPECT_EQ(*bridge_->Depth(), 1);
 }
 
+TEST_F(SyncBridgeTest, ABatchCommitsOnceAndARefusalInsideItLeavesNothing) {
+  int printed = 0;
+  bridge_->Register("order.routed", [&](InboundContext& ctx) -> Status {
+    auto seq = ctx.store.AppendEvent(ctx.txn, "e-" + ctx.message.id, "order.accepted", "{}");
+    if (!seq.ok()) return seq.status();
+    ctx.after_commit.push_back([&] { ++printed; });
+    return Status::Ok();
+  });
+  bridge_->Register("order.updated", [&](InboundContext& ctx) -> Status {
+    (void)ctx.store.AppendEvent(ctx.txn, "e-bad", "order.accepted", "{}");
+    return Status::InvalidArgument("order_id: 'X' is unknown");
+  });
+  ASSERT_TRUE(bridge_->BeginBatch().ok());
+  EXPECT_EQ(bridge_->Apply(Msg("orders", 1, "order.routed"), false)->result, sync::ApplyResult::kApplied);
+  EXPECT_EQ(bridge_->Apply(Msg("orders", 2, "order.updated"), false)->result, sync::ApplyResult::kInvalid);
+  ASSERT_TRUE(bridge_->Reject({}, false, R"({"reason":"x"})").ok());
+  EXPECT_EQ(bridge_->Apply(Msg("orders", 3, "order.routed"), false)->result, sync::ApplyResult::kApplied);
+  EXPECT_EQ(printed, 0) << "after_commit waits for the batch's commit";
+  // Another connection sees nothing before the commit.
+  {
+    auto other = store::Database::Open(dir_.File("storeedge.db"), store::Database::Mode::kReadOnly);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(*(*other)->QueryInt("SELECT count(*) FROM inbox"), 0);
+  }
+  ASSERT_TRUE(bridge_->EndBatch().ok());
+  EXPECT_EQ(printed, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM inbox"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE type = 'order.accepted'"), 2)
+      << "the refused one's is gone";
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE type = 'message.rejected'"), 1);
+
+  // A batch that fails to commit keeps nothing and runs nothing.
+  ASSERT_TRUE(bridge_->BeginBatch().ok());
+  EXPECT_EQ(bridge_->Apply(Msg("orders", 4, "order.routed"), false)->result, sync::ApplyResult::kApplied);
+  ASSERT_TRUE(store_->db().Exec("CREATE TABLE doomed (x)").ok());
+  bridge_.reset();  // destroyed mid-batch: rolled back
+  bridge_ = std::make_unique<SyncBridge>(*store_);
+  EXPECT_EQ(printed, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM inbox"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM sqlite_master WHERE name = 'doomed'"), 0);
+}
+
 TEST_F(SyncBridgeTest, RefusalsAndFailuresLeaveNothingBehind) {
   bridge_->Register("inventory.delta", [&](InboundContext& ctx) -> Status {
     (void)ctx.store.AppendEvent(ctx.txn, "e-x", "inventory.adjusted", "{}");

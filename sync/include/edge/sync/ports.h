@@ -47,6 +47,15 @@ class Outbox {
   // Records the broker's PUBACK for `seq`. Idempotent: a second call, or a
   // call for a seq already pruned, changes nothing and returns OK.
   virtual core::Status MarkPublished(int64_t seq) = 0;
+  // The same for several seqs at once; a store makes it one transaction (one
+  // disk sync for a whole batch of PUBACKs). By default, one by one.
+  virtual core::Status MarkPublishedMany(const std::vector<int64_t>& seqs) {
+    for (int64_t seq : seqs) {
+      core::Status s = MarkPublished(seq);
+      if (!s.ok()) return s;
+    }
+    return core::Status::Ok();
+  }
 
   // Appends one event of sync's own (sync.replay_requested) in a
   // transaction of its own. Returns its seq.
@@ -126,6 +135,17 @@ class Inbox {
   // rejection.seq and drops the held copy at that slot.
   virtual core::Status Reject(const Rejection& rejection, bool consume_seq,
                               const std::string& event_data_json) = 0;
+
+  // Group commit. Messages that arrived together are handled between
+  // BeginBatch() and EndBatch(): a store makes the batch one transaction, in
+  // which each Apply/Reject/Hold is a savepoint (so a refused message still
+  // leaves nothing), and commits once at EndBatch — one disk sync for the
+  // batch instead of one per message. Sync publishes nothing the batch
+  // produced before EndBatch returned. When EndBatch fails nothing of the
+  // batch is kept; sync reloads its view of the streams from NextSeq and
+  // HeldSeqs, and the messages come back by replay. By default no-ops.
+  virtual core::Status BeginBatch() { return core::Status::Ok(); }
+  virtual core::Status EndBatch() { return core::Status::Ok(); }
 };
 
 }  // namespace edge::sync

@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "edge/core/status.h"
 #include "edge/sync/ports.h"
@@ -57,7 +58,13 @@ class Publisher {
 
   // The outcome of a Publish() made with `tag`. Tags of a connection that is
   // gone are recognised: their acks still mark the event published.
+  // The broker acknowledged the message tagged `tag`: it leaves the window
+  // at once; its seq is marked published in the outbox by the next
+  // FlushAcks() (or Pump()), so a burst of PUBACKs costs one transaction.
   void OnAck(uint64_t tag);
+  // Marks every acknowledged seq not yet marked, in one call to the outbox.
+  void FlushAcks();
+  size_t pending_acks() const { return acks_.size(); }
   void OnFailed(uint64_t tag, const std::string& error);
 
   // Changes the window (a config reload); in-flight messages stay in flight.
@@ -84,6 +91,7 @@ class Publisher {
   bool Send(const OutboundEvent& e, bool replay);
 
   Outbox& outbox_;
+  std::vector<int64_t> acks_;  // acknowledged, not yet marked
   PublishTransport& transport_;
   std::string store_id_;
   Topics topics_;

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -61,6 +62,8 @@ class SyncBridge final : public sync::Outbox, public sync::Inbox {
   core::Result<std::vector<sync::OutboundEvent>> Pending(int64_t after_seq, int limit) override;
   core::Result<std::vector<sync::OutboundEvent>> EventsFrom(int64_t from_seq, int limit) override;
   core::Status MarkPublished(int64_t seq) override;
+  // One transaction for the batch.
+  core::Status MarkPublishedMany(const std::vector<int64_t>& seqs) override;
   core::Result<int64_t> Append(const std::string& type, const std::string& data_json) override;
   core::Result<int64_t> Depth() override;
 
@@ -73,12 +76,18 @@ class SyncBridge final : public sync::Outbox, public sync::Inbox {
   core::Result<sync::ApplyOutcome> Apply(const sync::InboundMessage& message, bool record_only) override;
   core::Status Reject(const sync::Rejection& rejection, bool consume_seq,
                       const std::string& event_data_json) override;
+  // One transaction around a batch of messages; handlers' after_commit work
+  // waits for EndBatch's commit (and is dropped when it fails).
+  core::Status BeginBatch() override;
+  core::Status EndBatch() override;
 
  private:
   std::string NewEventId();
 
   store::Store& store_;
   std::map<std::string, InboundHandler> handlers_;
+  std::unique_ptr<store::Transaction> batch_;
+  std::vector<std::function<void()>> batch_after_commit_;
   std::mt19937_64 random_;
 };
 
