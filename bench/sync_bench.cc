@@ -66,7 +66,9 @@ struct Args {
   std::exit(1);
 }
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 int64_t PeakRssKiB(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -82,8 +84,7 @@ int64_t PeakRssKiB(pid_t pid) {
 class Client : public mqtt::callback {
  public:
   Client(const std::string& uri, const std::string& id)
-      : uri_(uri),
-        client_(uri, id, CreateOptions(), static_cast<mqtt::iclient_persistence*>(nullptr)) {
+      : uri_(uri), client_(uri, id, CreateOptions(), static_cast<mqtt::iclient_persistence*>(nullptr)) {
     client_.set_callback(*this);
   }
   void Connect(bool clean = true) {
@@ -143,14 +144,11 @@ class Client : public mqtt::callback {
 
 std::string Envelope(const std::string& stream, int64_t seq, const std::string& type, const json& data) {
   char id[64];
-  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lld", static_cast<long long>(seq % 1000000000000));
-  return json{{"id", stream + "-" + id},
-              {"type", type},
-              {"store", "B001"},
-              {"stream", stream},
-              {"seq", seq},
-              {"ts", "2026-11-27T10:15:03.120Z"},
-              {"data", data}}
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lld",
+                static_cast<long long>(seq % 1000000000000));
+  return json{
+      {"id", stream + "-" + id},          {"type", type}, {"store", "B001"}, {"stream", stream}, {"seq", seq},
+      {"ts", "2026-11-27T10:15:03.120Z"}, {"data", data}}
       .dump();
 }
 
@@ -171,7 +169,8 @@ json RoutedOrder(const std::string& id, std::mt19937_64& rng, int skus) {
           {"priority", 5},
           {"placed_at", "2026-11-27T09:00:00Z"},
           {"promised_by", "2026-11-28T18:00:00Z"},
-          {"ship_to", {{"name", "A B"}, {"line1", "1 Main St"}, {"city", "X"}, {"postcode", "1"}, {"country", "US"}}},
+          {"ship_to",
+           {{"name", "A B"}, {"line1", "1 Main St"}, {"city", "X"}, {"postcode", "1"}, {"country", "US"}}},
           {"carrier_service", "UPS_GROUND"},
           {"lines", lines}};
 }
@@ -237,11 +236,13 @@ void Intake(const Args& a) {
   TempDir dir;
   Mosquitto broker(dir, BrokerOptions());
   std::mt19937_64 rng(42);
-  const size_t payload_size = Envelope("orders", 1, "order.routed", RoutedOrder("O-0000001", rng, a.skus)).size();
+  const size_t payload_size =
+      Envelope("orders", 1, "order.routed", RoutedOrder("O-0000001", rng, a.skus)).size();
   const double echo_rate = EchoBaseline(broker.uri(), a.orders, payload_size);
 
   DaemonUnderTest daemon(dir, "B001",
-                         "[mqtt]\nuri = \"" + broker.uri() + "\"\n[sqlite]\nsynchronous = \"" + a.synchronous +
+                         "[mqtt]\nuri = \"" + broker.uri() + "\"\n[sqlite]\nsynchronous = \"" +
+                             a.synchronous +
                              "\"\n[log]\nlevel = \"warn\"\n[policy]\nmax_open_orders = 1000000\n");
   if (!daemon.Start()) Die("storeedged did not start: " + daemon.Stderr());
 
@@ -259,7 +260,8 @@ void Intake(const Args& a) {
     std::lock_guard<std::mutex> g(mu);
     const std::string type = e.value("type", "");
     if (type == "inventory.snapshot_applied") snapshot_applied = true;
-    if (type == "order.accepted" || type == "order.rejected") decided.emplace(e["data"].value("order_id", ""), now);
+    if (type == "order.accepted" || type == "order.rejected")
+      decided.emplace(e["data"].value("order_id", ""), now);
     cv.notify_all();
   };
   central.Subscribe("oms/v1/stores/B001/events");
@@ -284,17 +286,17 @@ void Intake(const Args& a) {
     for (int i = c * a.skus / chunks; i < (c + 1) * a.skus / chunks; ++i) {
       items.push_back({{"sku", Sku(i)}, {"on_hand", 1'000'000}, {"location", "A-01-01"}});
     }
-    central.Publish("oms/v1/stores/B001/inventory",
-                    Envelope("inventory", ++inv_seq, "inventory.snapshot",
-                             {{"snapshot_id", "bench"},
-                              {"as_of_store_seq", 0},
-                              {"chunk", c + 1},
-                              {"chunks", chunks},
-                              {"items", items}}));
+    central.Publish("oms/v1/stores/B001/inventory", Envelope("inventory", ++inv_seq, "inventory.snapshot",
+                                                             {{"snapshot_id", "bench"},
+                                                              {"as_of_store_seq", 0},
+                                                              {"chunk", c + 1},
+                                                              {"chunks", chunks},
+                                                              {"items", items}}));
   }
   {
     std::unique_lock<std::mutex> g(mu);
-    if (!cv.wait_for(g, 300s, [&] { return snapshot_applied; })) Die("snapshot not applied: " + daemon.Stderr());
+    if (!cv.wait_for(g, 300s, [&] { return snapshot_applied; }))
+      Die("snapshot not applied: " + daemon.Stderr());
   }
 
   // 1. Throughput.
@@ -302,7 +304,8 @@ void Intake(const Args& a) {
   auto send = [&](int i) {
     char id[24];
     std::snprintf(id, sizeof id, "O-%07d", i);
-    central.Publish("oms/v1/stores/B001/orders", Envelope("orders", ++seq, "order.routed", RoutedOrder(id, rng, a.skus)));
+    central.Publish("oms/v1/stores/B001/orders",
+                    Envelope("orders", ++seq, "order.routed", RoutedOrder(id, rng, a.skus)));
     return std::string(id);
   };
   const auto t0 = Clock::now();
@@ -329,18 +332,20 @@ void Intake(const Args& a) {
   }
   {
     std::unique_lock<std::mutex> g(mu);
-    if (!cv.wait_for(g, 600s, [&] { return static_cast<int>(decided.size()) >= a.orders + a.latency_orders; }))
+    if (!cv.wait_for(g, 600s,
+                     [&] { return static_cast<int>(decided.size()) >= a.orders + a.latency_orders; }))
       Die("latency run: not every order was decided");
   }
   std::vector<double> ms;
   {
     std::lock_guard<std::mutex> g(mu);
-    for (const auto& [id, at] : sent) ms.push_back(std::chrono::duration<double, std::milli>(decided[id] - at).count());
+    for (const auto& [id, at] : sent)
+      ms.push_back(std::chrono::duration<double, std::milli>(decided[id] - at).count());
   }
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
-  std::printf("intake latency at %.0f orders/s offered: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d orders)\n", a.rate,
-              pct(0.50), pct(0.99), ms.back(), a.latency_orders);
+  std::printf("intake latency at %.0f orders/s offered: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d orders)\n",
+              a.rate, pct(0.50), pct(0.99), ms.back(), a.latency_orders);
   std::printf("  daemon peak RSS %lld KiB\n", static_cast<long long>(PeakRssKiB(daemon.process().pid())));
   central.Disconnect();
   daemon.process().Signal(SIGTERM);
@@ -351,8 +356,8 @@ void Drain(const Args& a) {
   TempDir dir;
   Mosquitto broker(dir, BrokerOptions());
   DaemonUnderTest daemon(dir, "B001",
-                         "[mqtt]\nuri = \"" + broker.uri() + "\"\n[sqlite]\nsynchronous = \"" + a.synchronous +
-                             "\"\n[log]\nlevel = \"warn\"\n");
+                         "[mqtt]\nuri = \"" + broker.uri() + "\"\n[sqlite]\nsynchronous = \"" +
+                             a.synchronous + "\"\n[log]\nlevel = \"warn\"\n");
   // The backlog: events the node produced while the broker was away.
   const std::string data = json{{"items", json::array({{{"sku", "SKU-100001"}, {"available", 12}}})}}.dump();
   {
@@ -382,8 +387,9 @@ void Drain(const Args& a) {
       [&] { return *(*db)->QueryInt("SELECT count(*) FROM outbox WHERE published IS NULL") == 0; }, 600s);
   const double s = Seconds(t0);
   if (!drained) Die("the backlog did not drain");
-  std::printf("backlog drain, synchronous %s: %d events in %.2f s (start included); minimal client %.2f s (%.2fx)\n",
-              a.synchronous.c_str(), a.backlog, s, baseline, s / baseline);
+  std::printf(
+      "backlog drain, synchronous %s: %d events in %.2f s (start included); minimal client %.2f s (%.2fx)\n",
+      a.synchronous.c_str(), a.backlog, s, baseline, s / baseline);
   std::printf("  daemon peak RSS %lld KiB\n", static_cast<long long>(PeakRssKiB(daemon.process().pid())));
   daemon.process().Signal(SIGTERM);
   daemon.process().Wait(30s);
@@ -399,13 +405,20 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Die(k + " needs a value");
       return argv[++i];
     };
-    if (k == "--orders") a.orders = std::stoi(next());
-    else if (k == "--latency-orders") a.latency_orders = std::stoi(next());
-    else if (k == "--rate") a.rate = std::stod(next());
-    else if (k == "--skus") a.skus = std::stoi(next());
-    else if (k == "--backlog") a.backlog = std::stoi(next());
-    else if (k == "--synchronous") a.synchronous = next();
-    else Die("unknown argument " + k);
+    if (k == "--orders")
+      a.orders = std::stoi(next());
+    else if (k == "--latency-orders")
+      a.latency_orders = std::stoi(next());
+    else if (k == "--rate")
+      a.rate = std::stod(next());
+    else if (k == "--skus")
+      a.skus = std::stoi(next());
+    else if (k == "--backlog")
+      a.backlog = std::stoi(next());
+    else if (k == "--synchronous")
+      a.synchronous = next();
+    else
+      Die("unknown argument " + k);
   }
   std::printf("sync_bench: loopback mosquitto, %u cores\n", std::thread::hardware_concurrency());
   Intake(a);

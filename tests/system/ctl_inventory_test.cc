@@ -4,6 +4,8 @@
 // appended to the outbox.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -99,6 +101,22 @@ TEST(CtlInventorySystem, ImportWhileTheDaemonRunsAgreesWithItsApi) {
   auto status = d.Get("/api/v1/status");
   ASSERT_TRUE(status.ok());
   EXPECT_GE(json::parse(status->body)["outbox"]["depth"].get<int>(), kRows);
+
+  // The daemon finds the availability the import changed (it is only in the
+  // pending table) and reports it: one inventory.available carrying SKUs of
+  // the import, within its 2 s check.
+  {
+    auto db = store::Database::Open(d.db_path(), store::Database::Mode::kReadOnly);
+    ASSERT_TRUE(db.ok());
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    int64_t reported = 0;
+    while (reported == 0 && std::chrono::steady_clock::now() < deadline) {
+      reported = *(*db)->QueryInt(
+          "SELECT count(*) FROM outbox WHERE type = 'inventory.available' AND payload LIKE '%SKU-0149%'");
+      if (reported == 0) std::this_thread::yield();
+    }
+    EXPECT_EQ(reported, 1) << d.Stderr();
+  }
 
   d.process().Signal(SIGTERM);
   EXPECT_EQ(d.process().Wait(15s).value_or(-1), 0);

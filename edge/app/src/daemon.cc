@@ -600,7 +600,10 @@ void Daemon::Impl::InventoryTick() {
   // Coalesced inventory.available reports go out when due; abandoned
   // snapshot chunks are dropped. A half-second tick keeps a report at most
   // that much later than its interval, at no measurable cost.
-  if (auto due = inventory->NextAvailableDue(); due && *due <= clock.Now()) {
+  // Every 2 s also when nothing is due here: changes storeedgectl made in
+  // another process are only in the pending table, which FlushAvailable reads.
+  const bool due_here = inventory->NextAvailableDue() && *inventory->NextAvailableDue() <= clock.Now();
+  if (due_here || inventory_ticks % 4 == 0) {
     if (auto r = inventory->FlushAvailable(); !r.ok()) {
       log::Warn("inventory.available_flush_failed").Kv("error", r.status().message());
     } else if (sync_client) {
