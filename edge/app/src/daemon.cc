@@ -650,6 +650,13 @@ void Daemon::Impl::PruneOutbox() {
   } else if (*pruned > 0) {
     log::Info("outbox.pruned").Kv("events", *pruned).Kv("retention_days", config.sync.event_retention_days);
   }
+  // Ids of applied inbound messages: kept as long as events, then dropped.
+  auto inbox = store->PruneInbox(std::chrono::hours(24) * config.sync.event_retention_days);
+  if (!inbox.ok()) {
+    log::Warn("inbox.prune_failed").Kv("error", inbox.status().message());
+  } else if (*inbox > 0) {
+    log::Info("inbox.pruned").Kv("messages", *inbox).Kv("retention_days", config.sync.event_retention_days);
+  }
   prune_timer.expires_after(std::chrono::hours(1));
   prune_timer.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !stopping) PruneOutbox();

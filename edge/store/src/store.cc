@@ -200,6 +200,14 @@ Result<int64_t> Store::PruneEvents(core::Duration retention) {
 
 // ---- inbox ----
 
+Result<int64_t> Store::PruneInbox(core::Duration retention) {
+  auto st = db_->Cached("DELETE FROM inbox WHERE applied < ?1");
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, core::ToUnixMillis(clock_.Now() - retention));
+  EDGE_RETURN_IF_ERROR((*st)->Run());
+  return static_cast<int64_t>(db_->Changes());
+}
+
 Result<bool> Store::InboxContains(const std::string& id) {
   auto st = db_->Cached("SELECT 1 FROM inbox WHERE id = ?1");
   if (!st.ok()) return st.status();

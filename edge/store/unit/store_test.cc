@@ -172,6 +172,25 @@ TEST_F(StoreTest, PruneKeepsUnpublishedAndNeverReusesSeq) {
   EXPECT_EQ(*s->LastEventSeq(), 4);
 }
 
+TEST_F(StoreTest, PruneInboxForgetsOldIdsButNotTheStreamPosition) {
+  auto s = OpenOk();
+  {
+    auto txn = Transaction::Begin(s->db());
+    ASSERT_TRUE(s->RecordInbound(**txn, "m-1", "orders", 1, "order.routed").ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  clock_.Advance(8 * 24h);
+  {
+    auto txn = Transaction::Begin(s->db());
+    ASSERT_TRUE(s->RecordInbound(**txn, "m-2", "orders", 2, "order.routed").ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(*s->PruneInbox(7 * 24h), 1);
+  EXPECT_FALSE(*s->InboxContains("m-1"));
+  EXPECT_TRUE(*s->InboxContains("m-2"));
+  EXPECT_EQ(*s->NextSeq("orders"), 3) << "a redelivered m-1 is still below the next seq";
+}
+
 TEST_F(StoreTest, EventsSurviveReopen) {
   {
     auto s = OpenOk();

@@ -87,6 +87,10 @@ class Store {
 
   // ---- inbox ----
   Result<bool> InboxContains(const std::string& id);
+  // Forgets the ids of messages applied longer ago than `retention`. Safe:
+  // a redelivery of such a message has a seq below its stream's next seq and
+  // is a duplicate by that alone. Returns how many.
+  Result<int64_t> PruneInbox(core::Duration retention);
   // Records an applied inbound message inside the caller's transaction and
   // advances the stream's next seq past it.
   Status RecordInbound(Transaction& txn, const std::string& id, const std::string& stream, int64_t seq,
