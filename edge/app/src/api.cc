@@ -55,6 +55,10 @@ Result<int64_t> IntField(const json& body, const std::string& name) {
   auto it = body.find(name);
   if (it == body.end()) return Status::InvalidArgument("field '" + name + "' is missing");
   if (!it->is_number_integer()) return Status::InvalidArgument("field '" + name + "' must be an integer");
+  // A JSON number above INT64_MAX is kept unsigned; get<int64_t> would wrap it.
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return Status::InvalidArgument("field '" + name + "' is too large");
+  }
   return it->get<int64_t>();
 }
 
@@ -132,6 +136,30 @@ void AddAuthRoutes(kiosk::Router& router, AuthService& auth) {
     if (Status s = auth.Unlock(req.params.at("id"), *who); !s.ok()) return ErrorResponse(s);
     return JsonResponse({{"unlocked", req.params.at("id")}});
   });
+}
+
+kiosk::WebSocketAuthorizer StreamAuthorizer(AuthService& auth) {
+  return [&auth](const kiosk::Request& req) -> Result<std::vector<std::string>> {
+    auto it = req.query.find("token");
+    if (it == req.query.end()) return Status::Unauthenticated("sign in first: /api/v1/stream?token=TOKEN");
+    auto who = auth.Authenticate(it->second);
+    if (!who.ok()) return who.status();
+    if (who->role == core::Role::kKiosk) return std::vector<std::string>{"kiosk"};
+    return std::vector<std::string>{"tasks", "orders", "arrivals", "stations", "sync"};
+  };
+}
+
+void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory, OrderService& orders,
+                  OrderRouteHooks hooks, DaemonRouteHandlers daemon) {
+  AddAuthRoutes(router, auth);
+  AddInventoryRoutes(router, auth, inventory);
+  AddOrderRoutes(router, auth, orders, std::move(hooks));
+  router.Add("GET", "/metrics", std::move(daemon.metrics));
+  // Live updates for the associates' app and the kiosk.
+  router.AddWebSocket("/api/v1/stream", StreamAuthorizer(auth));
+  router.Add("GET", "/healthz", std::move(daemon.healthz));
+  router.Add("GET", "/readyz", std::move(daemon.readyz));
+  router.Add("GET", "/api/v1/status", std::move(daemon.status));
 }
 
 }  // namespace edge::app
