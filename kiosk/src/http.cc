@@ -146,6 +146,12 @@ std::vector<std::pair<std::string, std::string>> Router::Routes() const {
   return out;
 }
 
+std::vector<std::string> Router::WebSocketPaths() const {
+  std::vector<std::string> out;
+  for (const auto& entry : websockets_) out.push_back(entry.first);
+  return out;
+}
+
 Status ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   size_t colon;
   std::string h;

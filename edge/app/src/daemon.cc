@@ -720,36 +720,19 @@ void Daemon::Impl::AddMetrics() {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_mono).count());
     if (http) m.Gauge("storeedge_websocket_clients", {}, static_cast<double>(http->websocket_clients()));
   });
-  router.Add("GET", "/metrics", [this](const kiosk::Request&) {
+}
+
+void Daemon::Impl::AddRoutes() {
+  AddMetrics();
+  DaemonRouteHandlers handlers;
+  handlers.metrics = [this](const kiosk::Request&) {
     kiosk::Response r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = metrics.Render();
     return r;
-  });
-}
-
-void Daemon::Impl::AddRoutes() {
-  AddAuthRoutes(router, *auth);
-  AddInventoryRoutes(router, *auth, *inventory);
-  AddOrderRoutes(router, *auth, *orders, {[this] {
-                   if (sync_client) sync_client->Kick();
-                   PublishOrdersChanged();
-                 }});
-  AddMetrics();
-  // Live updates for the associates' app and the kiosk. Browsers cannot set
-  // headers on a WebSocket, so the token comes in the query string.
-  router.AddWebSocket("/api/v1/stream",
-                      [this](const kiosk::Request& req) -> core::Result<std::vector<std::string>> {
-                        auto it = req.query.find("token");
-                        if (it == req.query.end())
-                          return core::Status::Unauthenticated("sign in first: /api/v1/stream?token=TOKEN");
-                        auto who = auth->Authenticate(it->second);
-                        if (!who.ok()) return who.status();
-                        if (who->role == core::Role::kKiosk) return std::vector<std::string>{"kiosk"};
-                        return std::vector<std::string>{"tasks", "orders", "arrivals", "stations", "sync"};
-                      });
+  };
   // Alive (200) whatever the broker does; the sync part says how the link is.
-  router.Add("GET", "/healthz", [this](const kiosk::Request&) {
+  handlers.healthz = [this](const kiosk::Request&) {
     const json s = SyncStatusJson();
     json h = {{"status", "ok"},
               {"sync",
@@ -758,15 +741,19 @@ void Daemon::Impl::AddRoutes() {
                 {"outbox_depth", s["outbox_depth"]},
                 {"last_seq", s["last_seq"]}}}};
     return kiosk::Response::Json(200, h.dump());
-  });
-  router.Add("GET", "/readyz", [this](const kiosk::Request&) {
+  };
+  handlers.readyz = [this](const kiosk::Request&) {
     if (stopping) return kiosk::Response::Error(503, "stopping", "the daemon is shutting down");
     auto depth = store->OutboxDepth();
     if (!depth.ok()) return kiosk::Response::Error(503, "store_unavailable", depth.status().message());
     return kiosk::Response::Json(200, R"({"status":"ready"})");
-  });
-  router.Add("GET", "/api/v1/status",
-             [this](const kiosk::Request&) { return kiosk::Response::Json(200, Status().dump()); });
+  };
+  handlers.status = [this](const kiosk::Request&) { return kiosk::Response::Json(200, Status().dump()); };
+  AddApiRoutes(router, *auth, *inventory, *orders, {[this] {
+                 if (sync_client) sync_client->Kick();
+                 PublishOrdersChanged();
+               }},
+               std::move(handlers));
 }
 
 }  // namespace edge::app

@@ -80,6 +80,8 @@ class Router {
   Response Dispatch(Request& request) const;
   // Every (method, path) registered with Add, for the OpenAPI check.
   std::vector<std::pair<std::string, std::string>> Routes() const;
+  // Every path registered with AddWebSocket, sorted, for the OpenAPI check.
+  std::vector<std::string> WebSocketPaths() const;
 
  private:
   struct Route {

@@ -61,4 +61,25 @@ struct OrderRouteHooks {
 // handoffs. The actor signed in is passed to the service as who did it.
 void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks);
 
+// Who may open the live stream (WebSocket /api/v1/stream?token=TOKEN: browsers
+// cannot set headers on a WebSocket, so the token comes in the query string)
+// and the channels they receive: a kiosk "kiosk"; an associate or supervisor
+// "tasks", "orders", "arrivals", "stations" and "sync".
+kiosk::WebSocketAuthorizer StreamAuthorizer(AuthService& auth);
+
+// The routes the daemon answers from its own state (daemon.cc).
+struct DaemonRouteHandlers {
+  kiosk::Handler metrics;  // GET /metrics
+  kiosk::Handler healthz;  // GET /healthz
+  kiosk::Handler readyz;   // GET /readyz
+  kiosk::Handler status;   // GET /api/v1/status
+};
+
+// Every route storeedged serves: AddAuthRoutes, AddInventoryRoutes,
+// AddOrderRoutes, the daemon's own routes and the WebSocket /api/v1/stream.
+// docs/openapi.json describes them; edge/app/unit/openapi_test.cc checks that
+// it lists exactly these.
+void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory, OrderService& orders,
+                  OrderRouteHooks hooks, DaemonRouteHandlers daemon);
+
 }  // namespace edge::app
