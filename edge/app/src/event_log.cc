@@ -12,7 +12,10 @@ std::string NewEventId(std::mt19937_64& rng) {
 
 core::Result<int64_t> EmitEvent(store::Store& store, store::Transaction& txn, std::mt19937_64& rng,
                                 const std::string& type, const nlohmann::json& data) {
-  return store.AppendEvent(txn, NewEventId(rng), type, data.dump());
+  // Text from a scanner, a file or a form may not be valid UTF-8: replaced
+  // (U+FFFD), never a thrown exception in the middle of a command.
+  return store.AppendEvent(txn, NewEventId(rng), type,
+                           data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 core::Result<bool> InboundSeen(store::Store& store, const std::optional<InboundRef>& inbound) {

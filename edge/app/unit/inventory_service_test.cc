@@ -249,6 +249,16 @@ TEST_F(InventoryServiceTest, IncomingIsKeptAndReceiptsBookAgainstIt) {
 
 // ---- adjustments ----
 
+TEST_F(InventoryServiceTest, TextThatIsNotUtf8IsReplacedInEventsNotThrown) {
+  Seed({Item("A", 10, "A-01-01")});
+  // A receipt reference as a badly configured scanner typed it (Latin-1).
+  auto r = svc_->Adjust({core::AdjustmentKind::kReceipt, "A", "A-01-01", 1, "ana", std::string("PO-\xe9")});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto events = Events("inventory.adjusted");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["ref"], "PO-\xef\xbf\xbd");  // U+FFFD
+}
+
 TEST_F(InventoryServiceTest, AdjustmentsReportInventoryAdjusted) {
   Seed({Item("A", 10, "A-01-01"), Item("A", 2)});
   auto count = svc_->Adjust({core::AdjustmentKind::kCount, "A", "A-01-01", 7, "ana", std::nullopt});
