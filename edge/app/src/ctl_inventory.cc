@@ -28,6 +28,7 @@
 #include "edge/app/cli.h"
 #include "edge/app/config.h"
 #include "edge/app/ctl_store.h"
+#include "edge/app/event_log.h"
 #include "edge/app/inventory_json.h"
 #include "edge/app/inventory_service.h"
 #include "edge/app/system_clock.h"
@@ -762,11 +763,8 @@ class Ctl {
     InventoryOptions o;
     if (config_.sync.available_interval_s > 0)
       o.available_interval = std::chrono::seconds(config_.sync.available_interval_s);
-    // Event ids come from this generator: seed all of its state from the OS,
-    // so that two runs never repeat an id (the outbox refuses a repeat).
-    std::random_device rd;
-    std::seed_seq seed{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    auto svc = InventoryService::Create(*store_, clock_, o, std::mt19937_64(seed));
+    // Event ids: two runs must never repeat one (the outbox refuses it).
+    auto svc = InventoryService::Create(*store_, clock_, o, SeededFromOs());
     if (!svc.ok()) {
       std::fprintf(io_.err, "storeedgectl: %s\n", svc.status().message().c_str());
       return false;

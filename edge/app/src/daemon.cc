@@ -519,7 +519,7 @@ core::Status Daemon::Impl::StartServices() {
   // interval, and 1 ms is as good as none.
   io_opts.available_interval = std::max<core::Duration>(std::chrono::seconds(c.sync.available_interval_s),
                                                         std::chrono::milliseconds(1));
-  auto inv = InventoryService::Create(*store, clock, io_opts, std::mt19937_64(std::random_device{}()));
+  auto inv = InventoryService::Create(*store, clock, io_opts, SeededFromOs());
   if (!inv.ok()) return inv.status();
   inventory = std::move(inv).value();
 
@@ -533,8 +533,8 @@ core::Status Daemon::Impl::StartServices() {
     for (const auto& b : c.boxes) oo.boxes.push_back({b.name, b.length_mm, b.width_mm, b.height_mm});
   }
   for (const auto& st : c.stations) oo.stations.push_back(st.name);
-  auto ord = OrderService::Create(*store, clock, *inventory, *auth, *label_printer, std::move(oo),
-                                  std::mt19937_64(std::random_device{}()));
+  auto ord =
+      OrderService::Create(*store, clock, *inventory, *auth, *label_printer, std::move(oo), SeededFromOs());
   if (!ord.ok()) return ord.status().WithContext("invalid config");
   orders = std::move(ord).value();
   return core::Status::Ok();

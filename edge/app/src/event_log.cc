@@ -10,6 +10,12 @@ std::string NewEventId(std::mt19937_64& rng) {
   return core::FormatUuidV4(hi, lo);
 }
 
+std::mt19937_64 SeededFromOs() {
+  std::random_device rd;
+  std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+  return std::mt19937_64(seq);
+}
+
 core::Result<int64_t> EmitEvent(store::Store& store, store::Transaction& txn, std::mt19937_64& rng,
                                 const std::string& type, const nlohmann::json& data) {
   // Text from a scanner, a file or a form may not be valid UTF-8: replaced

@@ -1,5 +1,6 @@
 #include "edge/app/sync_bridge.h"
 
+#include "edge/app/event_log.h"
 #include "edge/core/ids.h"
 #include "edge/log/log.h"
 
@@ -34,7 +35,7 @@ bool Retryable(const Status& s) {
 
 }  // namespace
 
-SyncBridge::SyncBridge(store::Store& store) : store_(store), random_(std::random_device{}()) {}
+SyncBridge::SyncBridge(store::Store& store) : store_(store), random_(SeededFromOs()) {}
 
 void SyncBridge::Register(const std::string& type, InboundHandler handler) {
   handlers_[type] = std::move(handler);

@@ -26,6 +26,11 @@ struct InboundRef {
 // A UUID v4 from `rng` (seeded from the OS in the daemon, fixed in tests).
 std::string NewEventId(std::mt19937_64& rng);
 
+// A generator seeded with 256 bits from the OS. One 32-bit seed would allow
+// only 2^32 id sequences: over many restarts of many stores two would repeat,
+// and the outbox refuses an id it has seen.
+std::mt19937_64 SeededFromOs();
+
 // Appends one event to the outbox inside `txn`; returns its seq.
 core::Result<int64_t> EmitEvent(store::Store& store, store::Transaction& txn, std::mt19937_64& rng,
                                 const std::string& type, const nlohmann::json& data);
