@@ -67,6 +67,14 @@ std::optional<std::string> DecodeBase64(const std::string& text);
 // location, a package, a tracking number, text).
 core::Result<std::string> ItemGtinOfScan(const std::string& text, const std::string& aim_id);
 
+// A unit entry's item: the GTIN-14 of `scan` when there is one; without a
+// scan (nullopt returned) a manual entry needs a reason (at most kMaxText)
+// and the line it is for (`has_target`, named `target_field` in the error).
+core::Result<std::optional<std::string>> ScannedOrManual(const std::optional<std::string>& scan,
+                                                         const std::string& aim_id,
+                                                         const std::optional<std::string>& manual_reason,
+                                                         bool has_target, const char* target_field);
+
 // What a scan says when it should be a tracking number, a package label or
 // a location: the parsed Scan, or for text the scanner could not parse as a
 // known code (e.g. a carrier's 12-digit number failing a UPC check) a kText

@@ -156,18 +156,9 @@ Result<PackageView> OrderService::PackUnits(const PackCommand& c, const core::Ac
   const std::string what = "pack (" + PackageName(c.package_id) + ")";
   EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
   if (Status s = core::ValidateQuantity("qty", c.qty, 1); !s.ok()) return s.WithContext(what);
-  std::optional<std::string> gtin;
-  if (c.scan) {
-    auto g = ItemGtinOfScan(*c.scan, c.aim_id);
-    if (!g.ok()) return g.status().WithContext(what);
-    gtin = *g;
-  } else {
-    if (!c.manual_reason || c.manual_reason->empty()) {
-      return Bad("manual_reason", "required for an entry without a scan").WithContext(what);
-    }
-    if (c.manual_reason->size() > kMaxText) return Bad("manual_reason", "too long").WithContext(what);
-    if (!c.line_id) return Bad("line_id", "required for an entry without a scan").WithContext(what);
-  }
+  auto entry = ScannedOrManual(c.scan, c.aim_id, c.manual_reason, c.line_id.has_value(), "line_id");
+  if (!entry.ok()) return entry.status().WithContext(what);
+  const std::optional<std::string> gtin = *entry;
   std::optional<std::string> scanned_sku;
   if (gtin) {
     ORD_ASSIGN_OR_RETURN(scanned_sku, SkuOfGtin(*gtin));

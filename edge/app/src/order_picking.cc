@@ -302,18 +302,9 @@ Result<PickResult> OrderService::Pick(const PickCommand& c, const core::Actor& b
   const std::string what = "pick (" + TaskName(c.task_id) + ")";
   EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
   if (Status s = core::ValidateQuantity("qty", c.qty, 1); !s.ok()) return s.WithContext(what);
-  std::optional<std::string> gtin;
-  if (c.scan) {
-    auto g = ItemGtinOfScan(*c.scan, c.aim_id);
-    if (!g.ok()) return g.status().WithContext(what);
-    gtin = *g;
-  } else {
-    if (!c.manual_reason || c.manual_reason->empty()) {
-      return Bad("manual_reason", "required for an entry without a scan").WithContext(what);
-    }
-    if (c.manual_reason->size() > kMaxText) return Bad("manual_reason", "too long").WithContext(what);
-    if (!c.pick_line_id) return Bad("pick_line_id", "required for an entry without a scan").WithContext(what);
-  }
+  auto entry = ScannedOrManual(c.scan, c.aim_id, c.manual_reason, c.pick_line_id.has_value(), "pick_line_id");
+  if (!entry.ok()) return entry.status().WithContext(what);
+  const std::optional<std::string> gtin = *entry;
   std::optional<std::string> at;
   if (c.at) {
     auto a = LocationOf(*c.at, "at");

@@ -149,6 +149,23 @@ std::optional<std::string> DecodeBase64(const std::string& text) {
   return out;
 }
 
+Result<std::optional<std::string>> ScannedOrManual(const std::optional<std::string>& scan,
+                                                   const std::string& aim_id,
+                                                   const std::optional<std::string>& manual_reason,
+                                                   bool has_target, const char* target_field) {
+  if (scan) {
+    auto g = ItemGtinOfScan(*scan, aim_id);
+    if (!g.ok()) return g.status();
+    return std::optional<std::string>(*g);
+  }
+  if (!manual_reason || manual_reason->empty()) {
+    return Bad("manual_reason", "required for an entry without a scan");
+  }
+  if (manual_reason->size() > kMaxText) return Bad("manual_reason", "too long");
+  if (!has_target) return Bad(target_field, "required for an entry without a scan");
+  return std::optional<std::string>();
+}
+
 Result<std::string> ItemGtinOfScan(const std::string& text, const std::string& aim_id) {
   auto scan = core::ParseScan(text, aim_id);
   if (!scan.ok()) return scan.status().WithContext("scan");
