@@ -278,10 +278,7 @@ Status OrderService::FinishPacking(const std::string& order_id, const core::Acto
   if (list.empty()) return Status::FailedPrecondition(what + ": no package was packed");
   ORD_ASSIGN_OR_RETURN(int64_t seq, Emit(*txn, "order.packed", {{"order_id", order_id}, {"packages", list}}));
   (void)seq;
-  EDGE_RETURN_IF_ERROR(core::CheckTransition(order_id, order->state, core::OrderState::kPacked));
-  order->state = core::OrderState::kPacked;
-  order->updated_ms = NowMs();
-  EDGE_RETURN_IF_ERROR(repo_.UpdateOrder(*txn, *order));
+  EDGE_RETURN_IF_ERROR(MoveOrder(*txn, *order, core::OrderState::kPacked));
   task.state = core::TaskState::kDone;
   task.updated_ms = NowMs();
   EDGE_RETURN_IF_ERROR(repo_.UpdateTask(*txn, task));
@@ -594,10 +591,7 @@ Result<std::vector<HandoffResult>> OrderService::ShipPackages(store::Transaction
   for (const auto& p : all)
     every &= p.state == store::PackageState::kShipped || p.state == store::PackageState::kCancelled;
   if (every) {
-    EDGE_RETURN_IF_ERROR(core::CheckTransition(order_id, order.state, core::OrderState::kShipped));
-    order.state = core::OrderState::kShipped;
-    order.updated_ms = NowMs();
-    EDGE_RETURN_IF_ERROR(repo_.UpdateOrder(txn, order));
+    EDGE_RETURN_IF_ERROR(MoveOrder(txn, order, core::OrderState::kShipped));
     // Nothing should be held any more; release whatever is, so no
     // reservation outlives a shipped order.
     for (const auto& l : lines) {

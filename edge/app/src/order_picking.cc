@@ -164,9 +164,7 @@ Status OrderService::BeginWork(store::Transaction& txn, store::TaskRecord& task,
   for (const auto& tote : totes) {
     ORD_ASSIGN_OR_RETURN(auto order, repo_.FindOrder(tote.order_id));
     if (!order || order->state != core::OrderState::kAccepted) continue;  // started before, or cancelled
-    order->state = core::OrderState::kPicking;
-    order->updated_ms = NowMs();
-    EDGE_RETURN_IF_ERROR(repo_.UpdateOrder(txn, *order));
+    EDGE_RETURN_IF_ERROR(MoveOrder(txn, *order, core::OrderState::kPicking));
     ORD_ASSIGN_OR_RETURN(int64_t seq,
                          Emit(txn, "order.pick_started", {{"order_id", order->order_id}, {"picker", by.id}}));
     (void)seq;
@@ -265,10 +263,7 @@ Status OrderService::AfterPickChange(store::Transaction& txn, store::TaskRecord&
     (void)seq;
     // Every unit shorted: nothing is left for the store to do.
     const core::OrderState next = picked > 0 ? core::OrderState::kPicked : core::OrderState::kRejected;
-    EDGE_RETURN_IF_ERROR(core::CheckTransition(order_id, order->state, next));
-    order->state = next;
-    order->updated_ms = NowMs();
-    EDGE_RETURN_IF_ERROR(repo_.UpdateOrder(txn, *order));
+    EDGE_RETURN_IF_ERROR(MoveOrder(txn, *order, next));
     if (next == core::OrderState::kPicked && core::IsShipKind(order->kind)) {
       store::TaskRecord pack;
       pack.kind = core::TaskKind::kPack;

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "edge/app/pickup_code.h"
 #include "edge/core/ids.h"
 #include "edge/log/log.h"
 #include "order_internal.h"
@@ -213,6 +214,7 @@ struct RoutedLine {
 struct RoutedOrder {
   store::OrderRecord order;
   std::vector<RoutedLine> lines;
+  std::optional<std::string> pickup_code;  // in clear: hashed only when the order is stored
 };
 
 Result<RoutedOrder> ParseRouted(const json& d) {
@@ -232,9 +234,9 @@ Result<RoutedOrder> ParseRouted(const json& d) {
   ORD_ASSIGN_OR_RETURN(o.placed_at_ms, OptTime(d, "", "placed_at"));
   ORD_ASSIGN_OR_RETURN(o.promised_by_ms, OptTime(d, "", "promised_by"));
   ORD_ASSIGN_OR_RETURN(o.hold_until_ms, OptTime(d, "", "hold_until"));
-  ORD_ASSIGN_OR_RETURN(o.pickup_code, OptString(d, "", "pickup_code", 8));
-  if (o.pickup_code) {
-    if (Status s = core::ValidatePickupCode(*o.pickup_code); !s.ok()) return Bad("pickup_code", s.message());
+  ORD_ASSIGN_OR_RETURN(r.pickup_code, OptString(d, "", "pickup_code", 8));
+  if (r.pickup_code) {
+    if (Status s = core::ValidatePickupCode(*r.pickup_code); !s.ok()) return Bad("pickup_code", s.message());
   } else if (core::IsPickupKind(o.kind)) {
     return Bad("pickup_code",
                std::string("is missing (required for kind ") + core::OrderKindName(o.kind) + ")");
@@ -364,8 +366,40 @@ Result<std::unique_ptr<OrderService>> OrderService::Create(store::Store& store, 
           .WithContext(what);
     }
   }
+  EDGE_RETURN_IF_ERROR(HashStoredPickupCodes(store).WithContext(what));
   return std::unique_ptr<OrderService>(
       new OrderService(store, clock, inventory, auth, printer, std::move(options), std::move(rng)));
+}
+
+Status OrderService::HashStoredPickupCodes(store::Store& store) {
+  // Schema 5 kept pickup codes in clear; migration 6 set them aside in
+  // pickup_codes_unhashed for this one-time pass.
+  std::vector<std::pair<std::string, std::string>> codes;
+  {
+    auto st = store.db().Prepare("SELECT order_id, code FROM pickup_codes_unhashed");
+    if (!st.ok()) return st.status();
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      codes.emplace_back(st->Text(0), st->Text(1));
+    }
+  }
+  if (codes.empty()) return Status::Ok();
+  ORD_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store.db()));
+  for (const auto& [order_id, code] : codes) {
+    auto up = txn->db().Prepare("UPDATE orders SET pickup_code_hash = ?2 WHERE order_id = ?1");
+    if (!up.ok()) return up.status();
+    up->Bind(1, order_id).Bind(2, HashPickupCode(code));
+    EDGE_RETURN_IF_ERROR(up->Run());
+    auto del = txn->db().Prepare("DELETE FROM pickup_codes_unhashed WHERE order_id = ?1");
+    if (!del.ok()) return del.status();
+    del->Bind(1, order_id);
+    EDGE_RETURN_IF_ERROR(del->Run());
+  }
+  EDGE_RETURN_IF_ERROR(txn->Commit());
+  log::Info("orders.pickup_codes_hashed").Kv("count", codes.size());
+  return Status::Ok();
 }
 
 int64_t OrderService::NowMs() const { return core::ToUnixMillis(clock_.Now()); }
@@ -524,11 +558,13 @@ Result<RoutedOutcome> OrderService::ApplyRouted(const json& data, const std::opt
   const int64_t now = NowMs();
   if (!existing) {
     store::OrderRecord o = m.order;
+    if (m.pickup_code) o.pickup_code_hash = HashPickupCode(*m.pickup_code);
     bool any_work = false;
     for (const auto& l : fresh) any_work |= l.accepted > 0 || l.fulfil != core::Fulfil::kNow;
     o.state = any_work && !refuse_all ? core::OrderState::kAccepted : core::OrderState::kRejected;
     o.routed_ms = now;
     o.updated_ms = now;
+    if (o.state == core::OrderState::kRejected) o.closed_at_ms = now;
     EDGE_RETURN_IF_ERROR(repo_.InsertOrder(*txn, o));
   }
   for (const auto& l : fresh) EDGE_RETURN_IF_ERROR(repo_.InsertLine(*txn, l));
@@ -689,12 +725,9 @@ Result<CancelResult> OrderService::ApplyCancelRequested(const json& data,
         }
       }
     }
-    EDGE_RETURN_IF_ERROR(core::CheckTransition(*id, order->state, core::OrderState::kCancelled));
-    order->state = core::OrderState::kCancelled;
     order->cancel_reason = reason->value_or("");
     order->cancel_restock = result.restock;
-    order->updated_ms = NowMs();
-    EDGE_RETURN_IF_ERROR(repo_.UpdateOrder(*txn, *order));
+    EDGE_RETURN_IF_ERROR(MoveOrder(*txn, *order, core::OrderState::kCancelled));
     EDGE_RETURN_IF_ERROR(auth_.Audit(*txn, core::Actor{"oms", core::Role::kSupervisor}, "order.cancel", *id,
                                      core::CancelOutcomeName(d.outcome)));
     EDGE_RETURN_IF_ERROR(RecordInbound(*txn, inbound));
@@ -709,6 +742,21 @@ Result<CancelResult> OrderService::ApplyCancelRequested(const json& data,
   EDGE_RETURN_IF_ERROR(RecordInbound(*txn, inbound));
   EDGE_RETURN_IF_ERROR(txn->Commit());
   return result;
+}
+
+Status OrderService::MoveOrder(store::Transaction& txn, store::OrderRecord& order, core::OrderState to) {
+  EDGE_RETURN_IF_ERROR(core::CheckTransition(order.order_id, order.state, to));
+  const int64_t now = NowMs();
+  const core::OrderState from = order.state;
+  order.state = to;
+  order.updated_ms = now;
+  if (from == core::OrderState::kPicking &&
+      (to == core::OrderState::kPicked || to == core::OrderState::kRejected))
+    order.picked_at_ms = now;
+  if (to == core::OrderState::kPacked) order.packed_at_ms = now;
+  if (to == core::OrderState::kReady) order.ready_at_ms = now;
+  if (core::IsFinalOrderState(to)) order.closed_at_ms = now;
+  return repo_.UpdateOrder(txn, order);
 }
 
 Status OrderService::ReleasePart(store::Transaction& txn, const std::string& order_id,

@@ -23,10 +23,12 @@ constexpr OrderKind kKinds[] = {OrderKind::kShipFromStore, OrderKind::kBopis, Or
                                 OrderKind::kSameDay};
 constexpr Fulfil kFulfils[] = {Fulfil::kNow, Fulfil::kBackorder, Fulfil::kPreorder};
 constexpr OrderState kStates[] = {OrderState::kAccepted, OrderState::kPicking, OrderState::kPicked,
-                                  OrderState::kPacked,   OrderState::kShipped, OrderState::kCancelled,
+                                  OrderState::kPacked,   OrderState::kShipped, OrderState::kReady,
+                                  OrderState::kPickedUp, OrderState::kExpired, OrderState::kCancelled,
                                   OrderState::kRejected};
 constexpr ShortReason kShortReasons[] = {ShortReason::kNotFound, ShortReason::kDamaged};
-constexpr TaskKind kTaskKinds[] = {TaskKind::kPick, TaskKind::kPack, TaskKind::kRestock};
+constexpr TaskKind kTaskKinds[] = {TaskKind::kPick, TaskKind::kPack, TaskKind::kRestock, TaskKind::kStage,
+                                   TaskKind::kHandover};
 constexpr TaskState kTaskStates[] = {TaskState::kOpen, TaskState::kInProgress, TaskState::kDone,
                                      TaskState::kCancelled};
 
@@ -106,6 +108,12 @@ const char* OrderStateName(OrderState s) {
       return "packed";
     case OrderState::kShipped:
       return "shipped";
+    case OrderState::kReady:
+      return "ready";
+    case OrderState::kPickedUp:
+      return "picked_up";
+    case OrderState::kExpired:
+      return "expired";
     case OrderState::kCancelled:
       return "cancelled";
     case OrderState::kRejected:
@@ -120,7 +128,12 @@ bool ParseOrderState(std::string_view text, OrderState* out) {
 
 bool IsOpenOrderState(OrderState s) {
   return s == OrderState::kAccepted || s == OrderState::kPicking || s == OrderState::kPicked ||
-         s == OrderState::kPacked;
+         s == OrderState::kPacked || s == OrderState::kReady;
+}
+
+bool IsFinalOrderState(OrderState s) {
+  return s == OrderState::kShipped || s == OrderState::kPickedUp || s == OrderState::kExpired ||
+         s == OrderState::kCancelled || s == OrderState::kRejected;
 }
 
 bool CanTransition(OrderState from, OrderState to) {
@@ -133,6 +146,13 @@ bool CanTransition(OrderState from, OrderState to) {
       return from == OrderState::kPicked;
     case OrderState::kShipped:
       return from == OrderState::kPacked;
+    case OrderState::kReady:
+      return from == OrderState::kPicked;
+    case OrderState::kPickedUp:
+      return from == OrderState::kReady;
+    case OrderState::kExpired:
+      return from == OrderState::kAccepted || from == OrderState::kPicking || from == OrderState::kPicked ||
+             from == OrderState::kReady;
     case OrderState::kCancelled:
       return IsOpenOrderState(from) || from == OrderState::kRejected;
     case OrderState::kRejected:
@@ -161,7 +181,8 @@ const char* CancelOutcomeName(CancelOutcome o) {
 
 CancelDecision DecideCancellation(OrderState state, bool handed_off) {
   CancelDecision d;
-  if (handed_off || state == OrderState::kShipped) {
+  if (handed_off || state == OrderState::kShipped || state == OrderState::kPickedUp ||
+      state == OrderState::kExpired) {
     d.outcome = CancelOutcome::kTooLate;
     return d;
   }
@@ -177,6 +198,7 @@ CancelDecision DecideCancellation(OrderState state, bool handed_off) {
       break;
     case OrderState::kPicked:
     case OrderState::kPacked:
+    case OrderState::kReady:
       // Every line is picked or shorted; shorted units were released when
       // shorted, so only picked units remain held.
       d.change_state = true;
@@ -189,6 +211,8 @@ CancelDecision DecideCancellation(OrderState state, bool handed_off) {
       d.repeat = true;
       break;
     case OrderState::kShipped:
+    case OrderState::kPickedUp:
+    case OrderState::kExpired:
       break;  // handled above
   }
   return d;
@@ -313,6 +337,10 @@ const char* TaskKindName(TaskKind k) {
       return "pack";
     case TaskKind::kRestock:
       return "restock";
+    case TaskKind::kStage:
+      return "stage";
+    case TaskKind::kHandover:
+      return "handover";
   }
   return "unknown";
 }

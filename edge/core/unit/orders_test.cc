@@ -61,14 +61,28 @@ TEST(Orders, PickupCodesAndIds) {
 
 TEST(Orders, StateMachineAllowsOnlyTheForwardPath) {
   const OrderState all[] = {OrderState::kAccepted, OrderState::kPicking, OrderState::kPicked,
-                            OrderState::kPacked,   OrderState::kShipped, OrderState::kCancelled,
+                            OrderState::kPacked,   OrderState::kShipped, OrderState::kReady,
+                            OrderState::kPickedUp, OrderState::kExpired, OrderState::kCancelled,
                             OrderState::kRejected};
   std::set<std::pair<OrderState, OrderState>> legal = {
-      {OrderState::kAccepted, OrderState::kPicking},  {OrderState::kPicking, OrderState::kPicked},
-      {OrderState::kPicked, OrderState::kPacked},     {OrderState::kPacked, OrderState::kShipped},
-      {OrderState::kPicking, OrderState::kRejected},  {OrderState::kAccepted, OrderState::kCancelled},
-      {OrderState::kPicking, OrderState::kCancelled}, {OrderState::kPicked, OrderState::kCancelled},
-      {OrderState::kPacked, OrderState::kCancelled},  {OrderState::kRejected, OrderState::kCancelled},
+      {OrderState::kAccepted, OrderState::kPicking},
+      {OrderState::kPicking, OrderState::kPicked},
+      {OrderState::kPicked, OrderState::kPacked},
+      {OrderState::kPacked, OrderState::kShipped},
+      {OrderState::kPicking, OrderState::kRejected},
+      {OrderState::kAccepted, OrderState::kCancelled},
+      {OrderState::kPicking, OrderState::kCancelled},
+      {OrderState::kPicked, OrderState::kCancelled},
+      {OrderState::kPacked, OrderState::kCancelled},
+      {OrderState::kRejected, OrderState::kCancelled},
+      // pickup kinds
+      {OrderState::kPicked, OrderState::kReady},
+      {OrderState::kReady, OrderState::kPickedUp},
+      {OrderState::kReady, OrderState::kCancelled},
+      {OrderState::kAccepted, OrderState::kExpired},
+      {OrderState::kPicking, OrderState::kExpired},
+      {OrderState::kPicked, OrderState::kExpired},
+      {OrderState::kReady, OrderState::kExpired},
   };
   for (OrderState from : all) {
     for (OrderState to : all) {
@@ -81,6 +95,16 @@ TEST(Orders, StateMachineAllowsOnlyTheForwardPath) {
   EXPECT_TRUE(IsOpenOrderState(OrderState::kPacked));
   EXPECT_FALSE(IsOpenOrderState(OrderState::kRejected));
   EXPECT_FALSE(IsOpenOrderState(OrderState::kShipped));
+  EXPECT_TRUE(IsOpenOrderState(OrderState::kReady));
+  for (OrderState s : all) {
+    OrderState parsed;
+    EXPECT_TRUE(ParseOrderState(OrderStateName(s), &parsed));
+    EXPECT_EQ(parsed, s);
+    const bool final = s == OrderState::kShipped || s == OrderState::kPickedUp || s == OrderState::kExpired ||
+                       s == OrderState::kCancelled || s == OrderState::kRejected;
+    EXPECT_EQ(IsFinalOrderState(s), final) << OrderStateName(s);
+    EXPECT_FALSE(final && IsOpenOrderState(s)) << OrderStateName(s);
+  }
 }
 
 TEST(Orders, CancellationMeansWhatTheStateAllows) {
@@ -99,6 +123,13 @@ TEST(Orders, CancellationMeansWhatTheStateAllows) {
   EXPECT_FALSE(d.change_state || d.restock_picked || d.release_unpicked);
   d = DecideCancellation(OrderState::kShipped, false);
   EXPECT_EQ(d.outcome, CancelOutcome::kTooLate);
+  d = DecideCancellation(OrderState::kReady, false);
+  EXPECT_TRUE(d.change_state && !d.release_unpicked && d.restock_picked);
+  for (OrderState s : {OrderState::kPickedUp, OrderState::kExpired}) {
+    d = DecideCancellation(s, false);
+    EXPECT_EQ(d.outcome, CancelOutcome::kTooLate);
+    EXPECT_FALSE(d.change_state || d.restock_picked || d.release_unpicked);
+  }
   d = DecideCancellation(OrderState::kCancelled, false);
   EXPECT_TRUE(d.repeat);
   EXPECT_FALSE(d.change_state);

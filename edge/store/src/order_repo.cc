@@ -41,9 +41,10 @@ Result<std::optional<T>> One(Statement& st, F read) {
   return std::optional<T>(read(st));
 }
 
-#define ORDER_COLUMNS                                                                                       \
-  "order_id, order_ref, kind, state, priority, placed_at, promised_by, hold_until, pickup_code, customer, " \
-  "ship_to, carrier_service, routed, updated, cancel_reason, cancel_restock"
+#define ORDER_COLUMNS                                                                                  \
+  "order_id, order_ref, kind, state, priority, placed_at, promised_by, hold_until, pickup_code_hash, " \
+  "customer, ship_to, carrier_service, routed, updated, cancel_reason, cancel_restock, picked_at, "    \
+  "packed_at, ready_at, closed_at, staging_location, pickup_locked_at, reminded_at, escalated"
 
 OrderRecord ReadOrder(const Statement& st) {
   OrderRecord o;
@@ -55,7 +56,7 @@ OrderRecord ReadOrder(const Statement& st) {
   o.placed_at_ms = OptInt(st, 5);
   o.promised_by_ms = OptInt(st, 6);
   o.hold_until_ms = OptInt(st, 7);
-  o.pickup_code = OptText(st, 8);
+  o.pickup_code_hash = OptText(st, 8);
   o.customer_json = st.Text(9);
   o.ship_to_json = st.Text(10);
   o.carrier_service = st.Text(11);
@@ -63,13 +64,21 @@ OrderRecord ReadOrder(const Statement& st) {
   o.updated_ms = st.Int64(13);
   o.cancel_reason = OptText(st, 14);
   o.cancel_restock = st.Int64(15) != 0;
+  o.picked_at_ms = OptInt(st, 16);
+  o.packed_at_ms = OptInt(st, 17);
+  o.ready_at_ms = OptInt(st, 18);
+  o.closed_at_ms = OptInt(st, 19);
+  o.staging_location = OptText(st, 20);
+  o.pickup_locked_at_ms = OptInt(st, 21);
+  o.reminded_at_ms = OptInt(st, 22);
+  o.escalated = st.Int64(23) != 0;
   return o;
 }
 
 #define LINE_COLUMNS                                                                               \
   "order_id, line_id, idx, sku, gtin, description, qty, fulfil, expected_at, accepted, rejected, " \
   "reject_reason, "                                                                                \
-  "picked, short, short_reason, packed, shipped, restocked"
+  "picked, short, short_reason, packed, shipped, restocked, picked_up, refused, returned, allocated"
 
 OrderLineRecord ReadLine(const Statement& st) {
   OrderLineRecord l;
@@ -91,10 +100,16 @@ OrderLineRecord ReadLine(const Statement& st) {
   l.packed = st.Int64(15);
   l.shipped = st.Int64(16);
   l.restocked = st.Int64(17);
+  l.picked_up = st.Int64(18);
+  l.refused = st.Int64(19);
+  l.returned = st.Int64(20);
+  l.allocated = st.Int64(21);
   return l;
 }
 
-#define TASK_COLUMNS "id, kind, state, assignee, batch, order_id, created_by, created, updated"
+#define TASK_COLUMNS                                                                                      \
+  "id, kind, state, assignee, batch, order_id, created_by, created, updated, started, finished, urgent, " \
+  "escalated_at"
 
 TaskRecord ReadTask(const Statement& st) {
   TaskRecord t;
@@ -107,6 +122,10 @@ TaskRecord ReadTask(const Statement& st) {
   t.created_by = st.Text(6);
   t.created_ms = st.Int64(7);
   t.updated_ms = st.Int64(8);
+  t.started_ms = OptInt(st, 9);
+  t.finished_ms = OptInt(st, 10);
+  t.urgent = st.Int64(11) != 0;
+  t.escalated_at_ms = OptInt(st, 12);
   return t;
 }
 
@@ -268,15 +287,30 @@ const char* LabelStateName(LabelState s) {
 
 // ---- orders and lines ----
 
+namespace {
+
+// Parameters 17..24 of the insert and the update: the milestone times and
+// the pickup fields.
+void BindMilestones(Statement& st, const OrderRecord& o) {
+  st.Bind(17, o.picked_at_ms).Bind(18, o.packed_at_ms).Bind(19, o.ready_at_ms).Bind(20, o.closed_at_ms);
+  st.Bind(21, o.staging_location).Bind(22, o.pickup_locked_at_ms).Bind(23, o.reminded_at_ms);
+  st.Bind(24, static_cast<int64_t>(o.escalated));
+}
+
+}  // namespace
+
 Status OrderRepo::InsertOrder(Transaction& txn, const OrderRecord& o) {
-  ORD_CACHED(st, txn.db(),
-             "INSERT INTO orders (" ORDER_COLUMNS
-             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  ORD_CACHED(
+      st, txn.db(),
+      "INSERT INTO orders (" ORDER_COLUMNS
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+      "?20, ?21, ?22, ?23, ?24)");
   st.Bind(1, o.order_id).Bind(2, o.order_ref).Bind(3, core::OrderKindName(o.kind));
   st.Bind(4, core::OrderStateName(o.state)).Bind(5, o.priority).Bind(6, o.placed_at_ms);
-  st.Bind(7, o.promised_by_ms).Bind(8, o.hold_until_ms).Bind(9, o.pickup_code).Bind(10, o.customer_json);
+  st.Bind(7, o.promised_by_ms).Bind(8, o.hold_until_ms).Bind(9, o.pickup_code_hash).Bind(10, o.customer_json);
   st.Bind(11, o.ship_to_json).Bind(12, o.carrier_service).Bind(13, o.routed_ms).Bind(14, o.updated_ms);
   st.Bind(15, o.cancel_reason).Bind(16, static_cast<int64_t>(o.cancel_restock));
+  BindMilestones(st, o);
   return st.Run().WithContext("insert order '" + o.order_id + "'");
 }
 
@@ -287,12 +321,16 @@ Result<std::optional<OrderRecord>> OrderRepo::FindOrder(const std::string& order
 }
 
 Status OrderRepo::UpdateOrder(Transaction& txn, const OrderRecord& o) {
-  ORD_CACHED(st, txn.db(),
-             "UPDATE orders SET state = ?2, priority = ?3, promised_by = ?4, hold_until = ?5, customer = ?6, "
-             "updated = ?7, cancel_reason = ?8, cancel_restock = ?9 WHERE order_id = ?1");
+  ORD_CACHED(
+      st, txn.db(),
+      "UPDATE orders SET state = ?2, priority = ?3, promised_by = ?4, hold_until = ?5, customer = ?6, "
+      "updated = ?7, cancel_reason = ?8, cancel_restock = ?9, pickup_code_hash = ?10, picked_at = ?17, "
+      "packed_at = ?18, ready_at = ?19, closed_at = ?20, staging_location = ?21, pickup_locked_at = ?22, "
+      "reminded_at = ?23, escalated = ?24 WHERE order_id = ?1");
   st.Bind(1, o.order_id).Bind(2, core::OrderStateName(o.state)).Bind(3, o.priority).Bind(4, o.promised_by_ms);
   st.Bind(5, o.hold_until_ms).Bind(6, o.customer_json).Bind(7, o.updated_ms).Bind(8, o.cancel_reason);
-  st.Bind(9, static_cast<int64_t>(o.cancel_restock));
+  st.Bind(9, static_cast<int64_t>(o.cancel_restock)).Bind(10, o.pickup_code_hash);
+  BindMilestones(st, o);
   EDGE_RETURN_IF_ERROR(st.Run());
   if (txn.db().Changes() == 0) return Status::NotFound("order '" + o.order_id + "' is unknown");
   return Status::Ok();
@@ -322,9 +360,11 @@ Result<std::vector<OrderRecord>> OrderRepo::OrdersIn(core::OrderState state) {
 }
 
 Status OrderRepo::InsertLine(Transaction& txn, const OrderLineRecord& l) {
-  ORD_CACHED(st, txn.db(),
-             "INSERT INTO order_lines (" LINE_COLUMNS
-             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+  ORD_CACHED(
+      st, txn.db(),
+      "INSERT INTO order_lines (" LINE_COLUMNS
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+      "?20, ?21, ?22)");
   st.Bind(1, l.order_id)
       .Bind(2, l.line_id)
       .Bind(3, l.idx)
@@ -334,6 +374,7 @@ Status OrderRepo::InsertLine(Transaction& txn, const OrderLineRecord& l) {
   st.Bind(7, l.qty).Bind(8, core::FulfilName(l.fulfil)).Bind(9, l.expected_at_ms).Bind(10, l.accepted);
   st.Bind(11, l.rejected).Bind(12, l.reject_reason).Bind(13, l.picked).Bind(14, l.shorted);
   st.Bind(15, l.short_reason).Bind(16, l.packed).Bind(17, l.shipped).Bind(18, l.restocked);
+  st.Bind(19, l.picked_up).Bind(20, l.refused).Bind(21, l.returned).Bind(22, l.allocated);
   return st.Run().WithContext("insert order line '" + l.order_id + "'/'" + l.line_id + "'");
 }
 
@@ -347,10 +388,15 @@ Status OrderRepo::UpdateLine(Transaction& txn, const OrderLineRecord& l) {
   ORD_CACHED(
       st, txn.db(),
       "UPDATE order_lines SET accepted = ?3, rejected = ?4, reject_reason = ?5, picked = ?6, short = ?7, "
-      "short_reason = ?8, packed = ?9, shipped = ?10, restocked = ?11 WHERE order_id = ?1 AND line_id = ?2");
+      "short_reason = ?8, packed = ?9, shipped = ?10, restocked = ?11, picked_up = ?12, refused = ?13, "
+      "returned = ?14, allocated = ?15 WHERE order_id = ?1 AND line_id = ?2");
   st.Bind(1, l.order_id).Bind(2, l.line_id).Bind(3, l.accepted).Bind(4, l.rejected).Bind(5, l.reject_reason);
   st.Bind(6, l.picked).Bind(7, l.shorted).Bind(8, l.short_reason).Bind(9, l.packed).Bind(10, l.shipped);
-  st.Bind(11, l.restocked);
+  st.Bind(11, l.restocked)
+      .Bind(12, l.picked_up)
+      .Bind(13, l.refused)
+      .Bind(14, l.returned)
+      .Bind(15, l.allocated);
   EDGE_RETURN_IF_ERROR(st.Run().WithContext("update order line '" + l.order_id + "'/'" + l.line_id + "'"));
   if (txn.db().Changes() == 0) return Status::NotFound("order line '" + l.order_id + "'/'" + l.line_id + "'");
   return Status::Ok();
@@ -359,12 +405,13 @@ Status OrderRepo::UpdateLine(Transaction& txn, const OrderLineRecord& l) {
 // ---- tasks and totes ----
 
 Result<int64_t> OrderRepo::InsertTask(Transaction& txn, const TaskRecord& t) {
-  ORD_CACHED(st, txn.db(),
-             "INSERT INTO tasks (kind, state, assignee, batch, order_id, created_by, created, updated) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  ORD_CACHED(
+      st, txn.db(),
+      "INSERT INTO tasks (kind, state, assignee, batch, order_id, created_by, created, updated, urgent) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   st.Bind(1, core::TaskKindName(t.kind)).Bind(2, core::TaskStateName(t.state)).Bind(3, t.assignee);
   st.Bind(4, static_cast<int64_t>(t.batch)).Bind(5, t.order_id).Bind(6, t.created_by).Bind(7, t.created_ms);
-  st.Bind(8, t.updated_ms);
+  st.Bind(8, t.updated_ms).Bind(9, static_cast<int64_t>(t.urgent));
   EDGE_RETURN_IF_ERROR(st.Run().WithContext("insert task"));
   return txn.db().LastInsertRowid();
 }
@@ -376,8 +423,15 @@ Result<std::optional<TaskRecord>> OrderRepo::FindTask(int64_t id) {
 }
 
 Status OrderRepo::UpdateTask(Transaction& txn, const TaskRecord& t) {
-  ORD_CACHED(st, txn.db(), "UPDATE tasks SET state = ?2, assignee = ?3, updated = ?4 WHERE id = ?1");
+  // started: the first time it went in progress; finished: when it became
+  // done or cancelled (both for reports).
+  ORD_CACHED(
+      st, txn.db(),
+      "UPDATE tasks SET state = ?2, assignee = ?3, updated = ?4, urgent = ?5, escalated_at = ?6, "
+      "started = coalesce(started, CASE WHEN ?2 = 'in_progress' THEN ?4 END), "
+      "finished = CASE WHEN ?2 IN ('done', 'cancelled') THEN coalesce(finished, ?4) END WHERE id = ?1");
   st.Bind(1, t.id).Bind(2, core::TaskStateName(t.state)).Bind(3, t.assignee).Bind(4, t.updated_ms);
+  st.Bind(5, static_cast<int64_t>(t.urgent)).Bind(6, t.escalated_at_ms);
   EDGE_RETURN_IF_ERROR(st.Run().WithContext("update task " + std::to_string(t.id)));
   if (txn.db().Changes() == 0) return Status::NotFound("task " + std::to_string(t.id) + " is unknown");
   return Status::Ok();

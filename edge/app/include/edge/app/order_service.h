@@ -414,6 +414,8 @@ class OrderService {
   OrderService(store::Store& store, const core::Clock& clock, InventoryService& inventory, AuthService& auth,
                LabelPrinter& printer, OrderOptions options, std::mt19937_64 rng);
 
+  // Replaces pickup codes a schema-5 database kept in clear by their hashes.
+  static core::Status HashStoredPickupCodes(store::Store& store);
   int64_t NowMs() const;
   std::string NewEventId();
   core::Result<int64_t> Emit(store::Transaction& txn, const std::string& type, const nlohmann::json& data);
@@ -427,6 +429,10 @@ class OrderService {
   // first seq (none when both lists are empty).
   core::Result<std::optional<int64_t>> EmitAnswer(store::Transaction& txn, const RoutedOutcome& answer);
   core::Result<bool> InActivePickTask(const std::string& order_id);
+  // Moves `order` to `to` (core::CheckTransition), stamping updated and the
+  // milestone of that state (picked_at, packed_at, ready_at, closed_at), and
+  // writes it.
+  core::Status MoveOrder(store::Transaction& txn, store::OrderRecord& order, core::OrderState to);
   // The task, of `kind` when given: NotFound / FailedPrecondition otherwise.
   core::Result<store::TaskRecord> LoadTask(int64_t task_id, std::optional<core::TaskKind> kind);
   // Takes `task` for `by`: claims it when open (for a pick task its accepted

@@ -49,17 +49,36 @@ Status ValidateIdText(std::string_view field, std::string_view value, size_t max
 // ---- order states ----
 
 // accepted -> picking -> picked -> packed -> shipped (ship kinds)
-// accepted/picking/picked/packed -> cancelled
+// accepted -> picking -> picked -> ready -> picked_up (pickup kinds: ready
+//   once its bags are staged)
+// accepted/picking/picked/packed/ready -> cancelled
+// accepted/picking/picked/ready -> expired (pickup kinds, past hold_until)
 // picking -> rejected (every accepted unit shorted)
 // rejected: the store fills nothing of it (every line refused at intake, or
-// every accepted unit shorted); cancelled and shipped are final too.
-enum class OrderState { kAccepted, kPicking, kPicked, kPacked, kShipped, kCancelled, kRejected };
-// "accepted", "picking", "picked", "packed", "shipped", "cancelled", "rejected".
+// every accepted unit shorted); cancelled, shipped, picked_up and expired are
+// final too.
+enum class OrderState {
+  kAccepted,
+  kPicking,
+  kPicked,
+  kPacked,
+  kShipped,
+  kReady,
+  kPickedUp,
+  kExpired,
+  kCancelled,
+  kRejected
+};
+// "accepted", "picking", "picked", "packed", "shipped", "ready", "picked_up",
+// "expired", "cancelled", "rejected".
 const char* OrderStateName(OrderState s);
 bool ParseOrderState(std::string_view text, OrderState* out);
-// True for states that hold store work and count against [policy]
-// max_open_orders: accepted, picking, picked, packed.
+// True for states of an order still in the store's hands: accepted,
+// picking, picked, packed, ready. (Those but ready count against [policy]
+// max_open_orders: a ready order waits for its customer, not for staff.)
 bool IsOpenOrderState(OrderState s);
+// True for shipped, picked_up, expired, cancelled and rejected.
+bool IsFinalOrderState(OrderState s);
 bool CanTransition(OrderState from, OrderState to);
 // OK when `from` -> `to` is legal; else FailedPrecondition "order 'O-1' is
 // shipped: cannot become picking".
@@ -83,7 +102,10 @@ struct CancelDecision {
 // when any of its packages has gone to the carrier.
 //  - accepted (no unit picked yet): cancelled, reservations released;
 //  - picking: cancelled, unpicked units released, picked ones restocked;
-//  - picked or packed, before handoff: cancelled, every picked unit restocked;
+//  - picked, packed or ready, before handoff: cancelled, every picked unit
+//    restocked;
+//  - picked_up, expired: too_late (the customer has it, or it was already
+//    put back), nothing changes;
 //  - shipped, or any package handed off: too_late, nothing changes;
 //  - rejected (nothing held): cancelled, nothing to release;
 //  - cancelled: the earlier answer again (repeat).
@@ -187,8 +209,10 @@ bool ParseShortReason(std::string_view text, ShortReason* out);
 
 // ---- tasks ----
 
-enum class TaskKind { kPick, kPack, kRestock };
-const char* TaskKindName(TaskKind k);  // "pick", "pack", "restock"
+// stage: bag a picked pickup order, label the bags, put them to a staging
+// location. handover: a customer has arrived for an order (urgent).
+enum class TaskKind { kPick, kPack, kRestock, kStage, kHandover };
+const char* TaskKindName(TaskKind k);  // "pick", "pack", "restock", "stage", "handover"
 bool ParseTaskKind(std::string_view text, TaskKind* out);
 
 // open (waiting, maybe assigned) -> in_progress (claimed by its assignee)

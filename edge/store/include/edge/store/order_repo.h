@@ -30,7 +30,9 @@ struct OrderRecord {
   std::optional<int64_t> placed_at_ms;
   std::optional<int64_t> promised_by_ms;
   std::optional<int64_t> hold_until_ms;
-  std::optional<std::string> pickup_code;
+  // The pickup code as a salted slow hash (edge/app pickup_code.h); never
+  // the code itself.
+  std::optional<std::string> pickup_code_hash;
   std::string customer_json = "{}";
   std::string ship_to_json = "{}";
   std::string carrier_service;
@@ -38,6 +40,20 @@ struct OrderRecord {
   int64_t updated_ms = 0;
   std::optional<std::string> cancel_reason;
   bool cancel_restock = false;
+  // Milestones (for reports; schema 6): every accepted unit picked or
+  // shorted, order.packed, order.ready_for_pickup, and the moment it reached a
+  // final state.
+  std::optional<int64_t> picked_at_ms;
+  std::optional<int64_t> packed_at_ms;
+  std::optional<int64_t> ready_at_ms;
+  std::optional<int64_t> closed_at_ms;
+  // Pickup kinds: where the bags wait; set when too many wrong codes locked
+  // the handover; when the expiry reminder went out; arrived before ready
+  // (jumps the pick queue).
+  std::optional<std::string> staging_location;
+  std::optional<int64_t> pickup_locked_at_ms;
+  std::optional<int64_t> reminded_at_ms;
+  bool escalated = false;
 };
 
 struct OrderLineRecord {
@@ -59,6 +75,13 @@ struct OrderLineRecord {
   int64_t packed = 0;
   int64_t shipped = 0;
   int64_t restocked = 0;
+  // Pickup kinds: units the customer took, and units refused at the handover
+  // (they go back to stock). Units returned in the store later. Backorder and
+  // preorder lines: units allocated from received incoming stock.
+  int64_t picked_up = 0;
+  int64_t refused = 0;
+  int64_t returned = 0;
+  int64_t allocated = 0;
 };
 
 struct TaskRecord {
@@ -71,6 +94,11 @@ struct TaskRecord {
   std::string created_by;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // Set by UpdateTask: first claimed, and done or cancelled.
+  std::optional<int64_t> started_ms;
+  std::optional<int64_t> finished_ms;
+  bool urgent = false;                     // a customer is waiting: shown first
+  std::optional<int64_t> escalated_at_ms;  // unclaimed too long: a supervisor was alerted
 };
 
 struct ToteRecord {
@@ -196,7 +224,8 @@ class OrderRepo {
   // Inserts and returns the new task id.
   Result<int64_t> InsertTask(Transaction& txn, const TaskRecord& t);
   Result<std::optional<TaskRecord>> FindTask(int64_t id);
-  // Writes state, assignee and updated.
+  // Writes state, assignee, updated, urgent and escalated_at; sets started
+  // the first time it is in_progress and finished when done or cancelled.
   Status UpdateTask(Transaction& txn, const TaskRecord& t);
   // Open and in-progress tasks of `kind`, oldest first.
   Result<std::vector<TaskRecord>> ActiveTasks(core::TaskKind kind);
