@@ -1,0 +1,264 @@
+// Migrations of real databases left by older releases: tests/data/schema/vN.db
+// for every schema version N below the latest (made by
+// tests/data/schema/make-fixtures.sh) opens with Store::Open, reaches the
+// latest schema and keeps its rows; a migration that fails leaves the file
+// exactly as it was.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <tuple>
+
+#include "edge/store/store.h"
+#include "edge/testing/temp_dir.h"
+#include "migrations.h"
+
+namespace edge::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kRegenerate =
+    "run tests/data/schema/make-fixtures.sh (it builds every vN.db from edge/store/sql and the seed-vN.sql "
+    "files) and commit the .db files";
+
+std::string FixturePath(int version) {
+  return std::string(STOREEDGE_SOURCE_DIR) + "/tests/data/schema/v" + std::to_string(version) + ".db";
+}
+
+// Every table with rows to compare: not SQLite's own, not the FTS index
+// (its shadow tables are SQLite's business).
+std::map<std::string, int64_t> RowCounts(Database& db) {
+  std::map<std::string, int64_t> out;
+  auto st = db.Prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+      "AND name NOT LIKE 'items_fts%' ORDER BY name");
+  EXPECT_TRUE(st.ok()) << st.status().ToString();
+  if (!st.ok()) return out;
+  std::vector<std::string> names;
+  while (*st->Step()) names.push_back(st->Text(0));
+  for (const auto& n : names) {
+    auto c = db.QueryInt("SELECT count(*) FROM \"" + n + "\"");
+    EXPECT_TRUE(c.ok()) << n << ": " << c.status().ToString();
+    out[n] = c.ok() ? *c : -1;
+  }
+  return out;
+}
+
+std::vector<std::string> Rows(Database& db, const std::string& sql) {
+  std::vector<std::string> out;
+  auto st = db.Prepare(sql);
+  EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
+  if (!st.ok()) return out;
+  for (;;) {
+    auto row = st->Step();
+    EXPECT_TRUE(row.ok()) << sql << ": " << row.status().ToString();
+    if (!row.ok() || !*row) break;
+    out.push_back(st->Text(0));
+  }
+  return out;
+}
+
+using SchemaObject = std::tuple<std::string, std::string, std::string, std::string>;
+
+std::set<SchemaObject> Schema(Database& db) {
+  std::set<SchemaObject> out;
+  auto st = db.Prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema");
+  EXPECT_TRUE(st.ok());
+  if (!st.ok()) return out;
+  while (*st->Step()) out.emplace(st->Text(0), st->Text(1), st->Text(2), st->Text(3));
+  return out;
+}
+
+TEST(MigrationFixtures, ExistForEveryOlderSchemaVersion) {
+  ASSERT_GE(LatestSchemaVersion(), 1);
+  for (int v = 1; v < LatestSchemaVersion(); ++v) {
+    EXPECT_TRUE(fs::exists(FixturePath(v)))
+        << FixturePath(v) << " is missing: schema " << LatestSchemaVersion()
+        << " needs a fixture for every older version; " << kRegenerate;
+  }
+}
+
+// A fixture built before its migration was last edited would test a schema
+// no release has: each must hold exactly what migrations 1..N create.
+TEST(MigrationFixtures, MatchTheirMigrations) {
+  for (int v = 1; v < LatestSchemaVersion(); ++v) {
+    SCOPED_TRACE("v" + std::to_string(v) + ".db");
+    if (!fs::exists(FixturePath(v))) continue;  // reported above
+    auto fixture = Database::Open(FixturePath(v), Database::Mode::kReadOnly);
+    ASSERT_TRUE(fixture.ok()) << fixture.status().ToString();
+    EXPECT_EQ(*(*fixture)->QueryInt("PRAGMA user_version"), v) << kRegenerate;
+    EXPECT_EQ(*(*fixture)->QueryInt("PRAGMA application_id"), kApplicationId) << kRegenerate;
+    EXPECT_EQ(*(*fixture)->QueryText("SELECT value FROM meta WHERE key = 'store_id'"), "FIX1");
+
+    auto fresh = Database::Open(":memory:", Database::Mode::kReadWriteCreate);
+    ASSERT_TRUE(fresh.ok());
+    for (const Migration& m : Migrations()) {
+      if (m.version > v) break;
+      ASSERT_TRUE((*fresh)->Exec(m.sql).ok()) << m.name;
+    }
+    EXPECT_EQ(Schema(**fixture), Schema(**fresh))
+        << "v" << v << ".db does not have the schema migrations 1.." << v
+        << " create (was a migration edited?); " << kRegenerate;
+  }
+}
+
+TEST(MigrationFixtures, EachMigratesToTheLatestSchemaKeepingItsRows) {
+  core::ManualClock clock{core::FromUnixMillis(1795780000000)};
+  for (int v = 1; v < LatestSchemaVersion(); ++v) {
+    SCOPED_TRACE("v" + std::to_string(v) + ".db");
+    if (!fs::exists(FixturePath(v))) continue;
+    testing::TempDir dir;
+    const std::string path = dir.File("storeedge.db");
+    fs::copy_file(FixturePath(v), path);
+
+    std::map<std::string, int64_t> before;
+    int64_t last_seq = 0;
+    std::vector<std::string> event_ids;
+    {
+      auto db = Database::Open(path, Database::Mode::kReadOnly);
+      ASSERT_TRUE(db.ok());
+      before = RowCounts(**db);
+      last_seq = *(*db)->QueryInt("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
+      event_ids = Rows(**db, "SELECT id FROM outbox ORDER BY seq");
+    }
+    for (const auto& [table, rows] : before) {
+      EXPECT_GT(rows, 0) << "table " << table << " of v" << v
+                         << ".db has no rows: give it some in tests/data/schema/seed-vN.sql; " << kRegenerate;
+    }
+
+    StoreOptions o;
+    o.path = path;
+    o.store_id = "FIX1";
+    auto opened = Store::Open(o, clock);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Store& s = **opened;
+    Database& db = s.db();
+    EXPECT_EQ(s.schema_version(), LatestSchemaVersion());
+    EXPECT_EQ(*db.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
+    EXPECT_EQ(*db.QueryInt("PRAGMA application_id"), kApplicationId);
+    EXPECT_EQ(Rows(db, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+    EXPECT_EQ(Rows(db, "PRAGMA foreign_key_check"), std::vector<std::string>{});
+
+    // Every row of every table that is still there (a migration that
+    // rebuilds a table copies its rows).
+    const auto after = RowCounts(db);
+    for (const auto& [table, rows] : before) {
+      auto it = after.find(table);
+      if (it == after.end()) continue;  // dropped by a migration
+      EXPECT_EQ(it->second, rows) << "rows of table " << table;
+    }
+
+    // Key values the seeds wrote.
+    EXPECT_EQ(*db.QueryText("SELECT value FROM meta WHERE key = 'store_id'"), "FIX1");
+    EXPECT_EQ(*s.LastEventSeq(), last_seq);
+    EXPECT_EQ(Rows(db, "SELECT id FROM outbox ORDER BY seq"), event_ids);
+    EXPECT_EQ(*s.OutboxDepth(), *db.QueryInt("SELECT count(*) FROM outbox WHERE published IS NULL"));
+    EXPECT_EQ(*s.NextSeq("orders"), 10);
+    EXPECT_EQ(*s.DeadLetterCount(), 2);
+    auto held = s.HeldPayload("orders", 12);
+    ASSERT_TRUE(held.ok());
+    EXPECT_TRUE(held->has_value());
+    if (v >= 2) {
+      EXPECT_EQ(*db.QueryInt("SELECT on_hand FROM items WHERE sku = 'SKU-1'"), 10);
+      EXPECT_EQ(*db.QueryInt("SELECT sum(qty) FROM stock WHERE sku = 'SKU-1'"), 10);
+      EXPECT_EQ(*db.QueryText("SELECT sku FROM barcodes WHERE gtin14 = '04006381333931'"), "SKU-1");
+      // The search index still answers (its triggers and content survived).
+      EXPECT_EQ(Rows(db, "SELECT sku FROM items_fts WHERE items_fts MATCH 'creme'"),
+                std::vector<std::string>{"SKU-3"});
+    }
+    if (v >= 3) {
+      EXPECT_EQ(*db.QueryText("SELECT role FROM users WHERE id = 'sam'"), "supervisor");
+      EXPECT_EQ(*db.QueryInt("SELECT failures FROM users WHERE id = 'ana'"), 2);
+    }
+    if (v >= 4) {
+      EXPECT_EQ(Rows(db, "SELECT order_id FROM orders ORDER BY order_id"),
+                (std::vector<std::string>{"O-1", "O-2", "O-3", "O-4"}));
+      EXPECT_EQ(*db.QueryText("SELECT tracking FROM packages WHERE package_id = 'FIX1-P1'"),
+                "1Z999AA10123456784");
+      EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM tasks"), before["tasks"]);
+      // Rebuilt tables keep their ids, so the rows pointing at them agree.
+      EXPECT_EQ(*db.QueryInt("SELECT task_id FROM restock_units WHERE id = 1"), 3);
+      // Schema 6 set clear pickup codes aside for the daemon to hash.
+      if (*db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'pickup_codes_unhashed'") == 1 &&
+          v < 6) {
+        EXPECT_EQ(*db.QueryText("SELECT code FROM pickup_codes_unhashed WHERE order_id = 'O-3'"), "482913");
+      }
+    }
+    if (v >= 5) {
+      EXPECT_EQ(
+          *db.QueryText("SELECT state FROM print_jobs WHERE id = '22222222-0000-4000-8000-000000000002'"),
+          "submitted");
+    }
+
+    // The node carries on: a new event follows the fixture's last seq.
+    auto txn = Transaction::Begin(db);
+    ASSERT_TRUE(txn.ok());
+    auto seq = s.AppendEvent(**txn, "after-migration", "test.event", "{}");
+    ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+    EXPECT_EQ(*seq, last_seq + 1);
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+}
+
+// The first object migration `m` creates unconditionally, or "" (comments
+// stripped: they mention tables too).
+std::string FirstCreatedName(const Migration& m) {
+  const std::string no_comments = std::regex_replace(std::string(m.sql), std::regex("--[^\n]*"), "");
+  std::smatch match;
+  const std::regex create(
+      R"(CREATE\s+(?:UNIQUE\s+)?(?:VIRTUAL\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?!IF\s)([A-Za-z_][A-Za-z0-9_]*))",
+      std::regex::icase);
+  if (!std::regex_search(no_comments, match, create)) return "";
+  return match[1];
+}
+
+TEST(MigrationFixtures, AFailedMigrationLeavesTheFileByteForByteUntouched) {
+  core::ManualClock clock{core::FromUnixMillis(1795780000000)};
+  int tried = 0;
+  for (int v = 1; v < LatestSchemaVersion(); ++v) {
+    SCOPED_TRACE("v" + std::to_string(v) + ".db");
+    if (!fs::exists(FixturePath(v))) continue;
+    const Migration& next = Migrations()[static_cast<size_t>(v)];
+    ASSERT_EQ(next.version, v + 1);
+    const std::string clash = FirstCreatedName(next);
+    if (clash.empty()) continue;  // creates nothing: cannot be made to fail this way
+    testing::TempDir dir;
+    const std::string path = dir.File("storeedge.db");
+    fs::copy_file(FixturePath(v), path);
+    {
+      // An object with the name migration v+1 creates first.
+      auto db = Database::Open(path, Database::Mode::kReadWrite);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE((*db)->Exec("CREATE TABLE " + clash + " (in_the_way INTEGER)").ok());
+    }
+    const std::string bytes = testing::ReadFile(path);
+
+    StoreOptions o;
+    o.path = path;
+    o.store_id = "FIX1";
+    auto opened = Store::Open(o, clock);
+    ASSERT_FALSE(opened.ok()) << "migration " << next.version << " ran over a table named " << clash;
+    const std::string& msg = opened.status().message();
+    EXPECT_NE(msg.find("database " + path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("migration " + std::to_string(next.version) + " (" + next.name + ") failed"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("the file is left at schema " + std::to_string(v)), std::string::npos) << msg;
+    EXPECT_NE(msg.find(clash), std::string::npos) << msg;  // SQLite's reason names it
+
+    EXPECT_TRUE(testing::ReadFile(path) == bytes) << "the file changed";
+    for (const char* side : {"-journal", "-wal", "-shm"}) {
+      EXPECT_FALSE(fs::exists(path + side)) << path << side << " left behind";
+    }
+    ++tried;
+  }
+  if (LatestSchemaVersion() > 1) {
+    EXPECT_GT(tried, 0) << "no migration could be made to fail";
+  }
+}
+
+}  // namespace
+}  // namespace edge::store
