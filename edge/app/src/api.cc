@@ -150,10 +150,13 @@ kiosk::WebSocketAuthorizer StreamAuthorizer(AuthService& auth) {
 }
 
 void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory, OrderService& orders,
-                  OrderRouteHooks hooks, DaemonRouteHandlers daemon) {
+                  OrderRouteHooks hooks, DaemonRouteHandlers daemon, ReportService* reports) {
   AddAuthRoutes(router, auth);
   AddInventoryRoutes(router, auth, inventory);
+  AddReturnRoutes(router, auth, orders, hooks);
+  AddPickupRoutes(router, auth, orders, hooks);
   AddOrderRoutes(router, auth, orders, std::move(hooks));
+  if (reports) AddReportRoutes(router, auth, *reports);
   router.Add("GET", "/metrics", std::move(daemon.metrics));
   // Live updates for the associates' app and the kiosk.
   router.AddWebSocket("/api/v1/stream", StreamAuthorizer(auth));

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <set>
 
+#include "api_json.h"
 #include "edge/app/api.h"
 #include "edge/app/order_service.h"
 #include "edge/core/clock.h"
@@ -27,9 +28,10 @@ namespace {
 
 // ---- JSON views ----
 
-json Time(int64_t ms) { return core::FormatRfc3339(core::FromUnixMillis(ms)); }
-json Time(const std::optional<int64_t>& ms) { return ms ? Time(*ms) : json(nullptr); }
-json Text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+using api_json::OptStringField;
+using api_json::Text;
+using api_json::Time;
+
 // A bin code; "" (stock not at a known bin) is null.
 json Bin(const std::string& code) { return code.empty() ? json(nullptr) : json(code); }
 // A JSON object the service stores as text (validated when routed).
@@ -209,16 +211,6 @@ json HandoffJson(const HandoffResult& h) {
 std::string Quoted(const std::string& s) {
   if (s.size() <= 40) return "'" + s + "'";
   return "'" + s.substr(0, 40) + "...' (" + std::to_string(s.size()) + " bytes)";
-}
-
-// An optional body field: absent or null gives nullopt; another type is
-// InvalidArgument naming it.
-Result<std::optional<std::string>> OptStringField(const json& body, const std::string& name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::optional<std::string>();
-  auto v = StringField(body, name);
-  if (!v.ok()) return v.status();
-  return std::optional<std::string>(*v);
 }
 
 Result<std::optional<int64_t>> OptIntField(const json& body, const std::string& name) {

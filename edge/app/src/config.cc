@@ -1,6 +1,7 @@
 #include "edge/app/config.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -302,7 +303,7 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
   if (const auto* v = section("http")) {
     EDGE_CHECK(table_or_error("http", v));
     Reader r(file, "http", *v);
-    EDGE_CHECK(r.OnlyKeys({"listen", "max_body_bytes", "request_timeout_s", "idle_timeout_s"}));
+    EDGE_CHECK(r.OnlyKeys({"listen", "max_body_bytes", "request_timeout_s", "idle_timeout_s", "web_root"}));
     EDGE_CHECK(r.String("listen", &c->http.listen));
     std::string h;
     uint16_t p;
@@ -311,6 +312,15 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
     EDGE_CHECK(r.Int("max_body_bytes", &c->http.max_body_bytes, 1024, 64 << 20, "bytes"));
     EDGE_CHECK(r.Int("request_timeout_s", &c->http.request_timeout_s, 1, 3600, "seconds"));
     EDGE_CHECK(r.Int("idle_timeout_s", &c->http.idle_timeout_s, 1, 3600, "seconds"));
+    EDGE_CHECK(r.String("web_root", &c->http.web_root));
+    if (!c->http.web_root.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(c->http.web_root, ec)) {
+        return r.Invalid("web_root", "'" + c->http.web_root +
+                                         "' is not a directory (leave it \"\" for the "
+                                         "installed pages)");
+      }
+    }
   }
   if (const auto* v = section("sync")) {
     EDGE_CHECK(table_or_error("sync", v));
@@ -325,10 +335,14 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
   if (const auto* v = section("policy")) {
     EDGE_CHECK(table_or_error("policy", v));
     Reader r(file, "policy", *v);
-    EDGE_CHECK(r.OnlyKeys({"partial_accept", "max_open_orders", "pickup_hold_days"}));
+    EDGE_CHECK(r.OnlyKeys({"partial_accept", "max_open_orders", "pickup_hold_days", "pickup_escalate_min",
+                           "pickup_reminder_h", "curbside_bays"}));
     EDGE_CHECK(r.Bool("partial_accept", &c->policy.partial_accept));
     EDGE_CHECK(r.Int("max_open_orders", &c->policy.max_open_orders, 1, 1000000, "orders"));
     EDGE_CHECK(r.Int("pickup_hold_days", &c->policy.pickup_hold_days, 1, 90, "days"));
+    EDGE_CHECK(r.Int("pickup_escalate_min", &c->policy.pickup_escalate_min, 1, 120, "minutes"));
+    EDGE_CHECK(r.Int("pickup_reminder_h", &c->policy.pickup_reminder_h, 0, 240, "hours"));
+    EDGE_CHECK(r.Int("curbside_bays", &c->policy.curbside_bays, 0, 99, "bays"));
   }
   if (const auto* v = section("sqlite")) {
     EDGE_CHECK(table_or_error("sqlite", v));
@@ -445,6 +459,7 @@ const std::vector<std::string>& ConfigKeys() {
                                              "http.max_body_bytes",
                                              "http.request_timeout_s",
                                              "http.idle_timeout_s",
+                                             "http.web_root",
                                              "sync.gap_timeout_s",
                                              "sync.event_retention_days",
                                              "sync.available_interval_s",
@@ -452,6 +467,9 @@ const std::vector<std::string>& ConfigKeys() {
                                              "policy.partial_accept",
                                              "policy.max_open_orders",
                                              "policy.pickup_hold_days",
+                                             "policy.pickup_escalate_min",
+                                             "policy.pickup_reminder_h",
+                                             "policy.curbside_bays",
                                              "sqlite.synchronous",
                                              "sqlite.busy_timeout_ms",
                                              "log.level",

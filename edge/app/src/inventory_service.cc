@@ -408,6 +408,17 @@ Result<Applied> InventoryService::ApplyDelta(const json& data, const std::option
     sc.origin = store::LedgerOrigin::kDelta;
     EDGE_RETURN_IF_ERROR(repo_.Apply(*txn, sc));
   }
+  if (m.reason == "receipt" && m.delta > 0) {
+    // Stock received (booked centrally): against its incoming ref when it
+    // names one, and given to waiting backorder/preorder lines.
+    if (m.ref) {
+      INV_ASSIGN_OR_RETURN(bool matched, repo_.ReceiveIncoming(*txn, *m.ref, m.sku, m.delta));
+      if (!matched) log::Info("inventory.receipt_unmatched").Kv("sku", m.sku).Kv("ref", *m.ref);
+    }
+    if (receipt_listener_) {
+      EDGE_RETURN_IF_ERROR(receipt_listener_(*txn, m.sku, m.delta, m.ref.value_or("")).WithContext(kDelta));
+    }
+  }
   EDGE_RETURN_IF_ERROR(RecordInbound(*txn, inbound));
   EDGE_RETURN_IF_ERROR(txn->Commit());
   if (!changes.empty()) coalescer_.Changed();
@@ -528,6 +539,9 @@ Result<AdjustOutcome> InventoryService::Adjust(const Adjustment& a) {
   if (a.kind == core::AdjustmentKind::kReceipt && a.ref) {
     INV_ASSIGN_OR_RETURN(bool matched, repo_.ReceiveIncoming(*txn, *a.ref, a.sku, a.qty));
     if (!matched) log::Info("inventory.receipt_unmatched").Kv("sku", a.sku).Kv("ref", *a.ref);
+  }
+  if (a.kind == core::AdjustmentKind::kReceipt && receipt_listener_) {
+    EDGE_RETURN_IF_ERROR(receipt_listener_(*txn, a.sku, a.qty, a.ref.value_or("")).WithContext(what));
   }
   EDGE_RETURN_IF_ERROR(txn->Commit());
   if (delta != 0) coalescer_.Changed();
@@ -777,6 +791,45 @@ Status InventoryService::ConsumeIn(store::Transaction& txn, int64_t event_seq, c
     r->closed_ms = core::ToUnixMillis(clock_.Now());
   }
   return repo_.UpdateReservation(txn, *r);
+}
+
+Status InventoryService::ReserveMoreIn(store::Transaction& txn, std::optional<int64_t> event_seq,
+                                       const std::string& order_id, const std::string& line_id,
+                                       const std::string& sku, int64_t qty, int64_t asked) {
+  const std::string what = "reserve more: order " + Shown(order_id) + " line " + Shown(line_id);
+  EDGE_RETURN_IF_ERROR(core::ValidateQuantity("qty", qty, 1).WithContext(what));
+  EDGE_RETURN_IF_ERROR(core::ValidateQuantity("asked", asked, 1).WithContext(what));
+  INV_ASSIGN_OR_RETURN(auto r, repo_.FindReservation(order_id, line_id));
+  const int64_t now = core::ToUnixMillis(clock_.Now());
+  if (!r) {
+    store::ReservationRecord fresh;
+    fresh.order_id = order_id;
+    fresh.line_id = line_id;
+    fresh.sku = sku;
+    fresh.qty = asked;
+    fresh.open_qty = qty;
+    fresh.state = store::ReservationState::kOpen;
+    fresh.created_ms = now;
+    EDGE_RETURN_IF_ERROR(repo_.InsertReservation(txn, fresh));
+  } else {
+    if (r->state != store::ReservationState::kOpen || r->sku != sku) {
+      return Status::FailedPrecondition(what + ": its reservation is " +
+                                        store::ReservationStateName(r->state) + " (sku " + Shown(r->sku) +
+                                        "), cannot add " + std::to_string(qty) + " of " + Shown(sku));
+    }
+    r->open_qty += qty;
+    EDGE_RETURN_IF_ERROR(repo_.UpdateReservation(txn, *r));
+  }
+  store::StockChange sc;
+  sc.sku = sku;
+  sc.d_reserved = qty;
+  sc.reason = "reserve";
+  sc.ref = LineRef(order_id, line_id);
+  sc.origin = store::LedgerOrigin::kLocal;
+  sc.event_seq = event_seq;
+  EDGE_RETURN_IF_ERROR(repo_.Apply(txn, sc));
+  coalescer_.Changed();
+  return Status::Ok();
 }
 
 // ---- lookups ----

@@ -81,6 +81,10 @@ core::Result<std::optional<std::string>> ScannedOrManual(const std::optional<std
 // Scan carrying the trimmed raw text.
 core::Scan LenientScan(const std::string& text, const std::string& aim_id);
 
+// A bin code given as a code or as a scan of its SE1:LOC label; errors name
+// `field`.
+core::Result<std::string> LocationOf(const std::string& text, const std::string& field);
+
 // "order/line", the ref the inventory ledger uses for an order line.
 inline std::string LineRef(const std::string& order_id, const std::string& line_id) {
   return order_id + "/" + line_id;

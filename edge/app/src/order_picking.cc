@@ -19,8 +19,9 @@ namespace {
 
 std::string TaskName(int64_t id) { return "task " + std::to_string(id); }
 
-// A bin code given as a code or as a scan of its SE1:LOC label.
-Result<std::string> LocationOf(const std::string& text, const std::string& field) {
+}  // namespace
+
+Result<std::string> order_internal::LocationOf(const std::string& text, const std::string& field) {
   std::string code = text;
   if (text.rfind("SE1:", 0) == 0) {
     auto scan = core::ParseScan(text);
@@ -34,6 +35,8 @@ Result<std::string> LocationOf(const std::string& text, const std::string& field
   if (!loc.ok()) return loc.status().WithContext(field);
   return code;
 }
+
+namespace {
 
 std::string AtText(const std::string& location) {
   return location.empty() ? "(no known bin: search the store)" : location;
@@ -121,6 +124,26 @@ Result<int64_t> OrderService::CreatePickTask(const std::vector<std::string>& ord
     r.qty = plans[i].qty;
     ORD_ASSIGN_OR_RETURN(int64_t id, repo_.InsertPickLine(*txn, r));
     (void)id;
+  }
+  // An order given to a picker takes no more units: its backorder and
+  // pre-order lines still waiting for stock are refused now, so the OMS can
+  // fill them another way instead of waiting on an order already picked.
+  for (const core::ToteSlot& tote : *totes) {
+    ORD_ASSIGN_OR_RETURN(auto lines, repo_.LinesOf(tote.order_id));
+    json refused = json::array();
+    for (auto& l : lines) {
+      const int64_t waiting = l.qty - l.accepted - l.rejected;
+      if (l.fulfil == core::Fulfil::kNow || waiting <= 0) continue;
+      l.rejected += waiting;
+      l.reject_reason = "order_in_progress";
+      EDGE_RETURN_IF_ERROR(repo_.UpdateLine(*txn, l));
+      refused.push_back({{"line_id", l.line_id}, {"qty", waiting}, {"reason", "order_in_progress"}});
+    }
+    if (!refused.empty()) {
+      ORD_ASSIGN_OR_RETURN(int64_t seq,
+                           Emit(*txn, "order.rejected", {{"order_id", tote.order_id}, {"lines", refused}}));
+      (void)seq;
+    }
   }
   EDGE_RETURN_IF_ERROR(auth_.Audit(*txn, by, "task.create", TaskName(task_id), "pick " + detail));
   EDGE_RETURN_IF_ERROR(txn->Commit());
@@ -264,9 +287,10 @@ Status OrderService::AfterPickChange(store::Transaction& txn, store::TaskRecord&
     // Every unit shorted: nothing is left for the store to do.
     const core::OrderState next = picked > 0 ? core::OrderState::kPicked : core::OrderState::kRejected;
     EDGE_RETURN_IF_ERROR(MoveOrder(txn, *order, next));
-    if (next == core::OrderState::kPicked && core::IsShipKind(order->kind)) {
+    if (next == core::OrderState::kPicked) {
+      // Ship kinds are packed next; pickup kinds bagged and staged.
       store::TaskRecord pack;
-      pack.kind = core::TaskKind::kPack;
+      pack.kind = core::IsShipKind(order->kind) ? core::TaskKind::kPack : core::TaskKind::kStage;
       pack.state = core::TaskState::kOpen;
       pack.order_id = order_id;
       pack.created_by = "system";

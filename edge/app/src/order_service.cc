@@ -4,6 +4,7 @@
 // order_packing.cc.
 #include "edge/app/order_service.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
@@ -333,7 +334,10 @@ OrderService::OrderService(store::Store& store, const core::Clock& clock, Invent
       printer_(printer),
       options_(std::move(options)),
       rng_(std::move(rng)),
-      repo_(store.db()) {}
+      repo_(store.db()),
+      pickup_(store.db()),
+      returns_(store.db()),
+      receipt_hook_(inventory, *this) {}
 
 Result<std::unique_ptr<OrderService>> OrderService::Create(store::Store& store, const core::Clock& clock,
                                                            InventoryService& inventory, AuthService& auth,
@@ -559,6 +563,9 @@ Result<RoutedOutcome> OrderService::ApplyRouted(const json& data, const std::opt
   if (!existing) {
     store::OrderRecord o = m.order;
     if (m.pickup_code) o.pickup_code_hash = HashPickupCode(*m.pickup_code);
+    if (core::IsPickupKind(o.kind) && !o.hold_until_ms) {
+      o.hold_until_ms = now + int64_t{options_.pickup_hold_days} * 24 * 3600 * 1000;
+    }
     bool any_work = false;
     for (const auto& l : fresh) any_work |= l.accepted > 0 || l.fulfil != core::Fulfil::kNow;
     o.state = any_work && !refuse_all ? core::OrderState::kAccepted : core::OrderState::kRejected;
@@ -660,70 +667,9 @@ Result<CancelResult> OrderService::ApplyCancelRequested(const json& data,
             ReleasePart(*txn, *id, l.line_id, unpicked, core::ReleaseReason::kCancelled, seq));
       }
     }
-    // Work on the order stops: its open pick lines close, and tasks left with
-    // nothing to do end.
-    std::set<int64_t> touched_tasks;
-    for (auto& pl : pick_lines) {
-      if (pl.state == store::PickLineState::kOpen) {
-        pl.state = store::PickLineState::kCancelled;
-        EDGE_RETURN_IF_ERROR(repo_.UpdatePickLine(*txn, pl));
-        touched_tasks.insert(pl.task_id);
-      }
-    }
-    for (int64_t task_id : touched_tasks) {
-      ORD_ASSIGN_OR_RETURN(auto task, repo_.FindTask(task_id));
-      ORD_ASSIGN_OR_RETURN(auto task_lines, repo_.PickLinesOfTask(task_id));
-      bool open = false, worked = false;
-      for (const auto& tl : task_lines) {
-        open |= tl.state == store::PickLineState::kOpen;
-        worked |= tl.picked + tl.shorted > 0;
-      }
-      if (!open && task && core::IsActiveTaskState(task->state)) {
-        task->state = worked ? core::TaskState::kDone : core::TaskState::kCancelled;
-        task->updated_ms = NowMs();
-        EDGE_RETURN_IF_ERROR(repo_.UpdateTask(*txn, *task));
-      }
-    }
-    ORD_ASSIGN_OR_RETURN(auto tasks, repo_.TasksOfOrder(*id));
-    for (auto& t : tasks) {
-      if (t.kind == core::TaskKind::kPack && core::IsActiveTaskState(t.state)) {
-        t.state = core::TaskState::kCancelled;
-        t.updated_ms = NowMs();
-        EDGE_RETURN_IF_ERROR(repo_.UpdateTask(*txn, t));
-      }
-    }
-    for (auto& p : packages) {
-      if (p.state == store::PackageState::kOpen || p.state == store::PackageState::kClosed) {
-        p.state = store::PackageState::kCancelled;
-        if (p.label_state != store::LabelState::kNone) p.label_state = store::LabelState::kVoided;
-        EDGE_RETURN_IF_ERROR(repo_.UpdatePackage(*txn, p));
-      }
-    }
+    EDGE_RETURN_IF_ERROR(StopOrderWork(*txn, *id, pick_lines, packages));
     if (result.restock) {
-      store::TaskRecord t;
-      t.kind = core::TaskKind::kRestock;
-      t.state = core::TaskState::kOpen;
-      t.order_id = *id;
-      t.created_by = "oms";
-      t.created_ms = t.updated_ms = NowMs();
-      ORD_ASSIGN_OR_RETURN(int64_t task_id, repo_.InsertTask(*txn, t));
-      result.restock_task = task_id;
-      for (auto& pl : pick_lines) {
-        const int64_t n = pl.picked - pl.shipped - pl.returned;
-        for (int64_t i = 0; i < n; ++i) {
-          store::RestockUnitRecord u;
-          u.task_id = task_id;
-          u.order_id = *id;
-          u.line_id = pl.line_id;
-          u.sku = pl.sku;
-          u.from_location = pl.location;
-          EDGE_RETURN_IF_ERROR(repo_.InsertRestockUnit(*txn, u));
-        }
-        if (n > 0) {
-          pl.returned += n;
-          EDGE_RETURN_IF_ERROR(repo_.UpdatePickLine(*txn, pl));
-        }
-      }
+      ORD_ASSIGN_OR_RETURN(result.restock_task, RestockPicked(*txn, *id, pick_lines, "oms", nullptr));
     }
     order->cancel_reason = reason->value_or("");
     order->cancel_restock = result.restock;
@@ -757,6 +703,113 @@ Status OrderService::MoveOrder(store::Transaction& txn, store::OrderRecord& orde
   if (to == core::OrderState::kReady) order.ready_at_ms = now;
   if (core::IsFinalOrderState(to)) order.closed_at_ms = now;
   return repo_.UpdateOrder(txn, order);
+}
+
+Status OrderService::StopOrderWork(store::Transaction& txn, const std::string& order_id,
+                                   std::vector<store::PickLineRecord>& pick_lines,
+                                   std::vector<store::PackageRecord>& packages) {
+  // Open pick lines close, and pick tasks left with nothing to do end.
+  std::set<int64_t> touched_tasks;
+  for (auto& pl : pick_lines) {
+    if (pl.state == store::PickLineState::kOpen) {
+      pl.state = store::PickLineState::kCancelled;
+      EDGE_RETURN_IF_ERROR(repo_.UpdatePickLine(txn, pl));
+      touched_tasks.insert(pl.task_id);
+    }
+  }
+  for (int64_t task_id : touched_tasks) {
+    ORD_ASSIGN_OR_RETURN(auto task, repo_.FindTask(task_id));
+    ORD_ASSIGN_OR_RETURN(auto task_lines, repo_.PickLinesOfTask(task_id));
+    bool open = false, worked = false;
+    for (const auto& tl : task_lines) {
+      open |= tl.state == store::PickLineState::kOpen;
+      worked |= tl.picked + tl.shorted > 0;
+    }
+    if (!open && task && core::IsActiveTaskState(task->state)) {
+      task->state = worked ? core::TaskState::kDone : core::TaskState::kCancelled;
+      task->updated_ms = NowMs();
+      EDGE_RETURN_IF_ERROR(repo_.UpdateTask(txn, *task));
+    }
+  }
+  // The order's own pack, stage and handover tasks end.
+  ORD_ASSIGN_OR_RETURN(auto tasks, repo_.TasksOfOrder(order_id));
+  for (auto& t : tasks) {
+    if ((t.kind == core::TaskKind::kPack || t.kind == core::TaskKind::kStage ||
+         t.kind == core::TaskKind::kHandover) &&
+        core::IsActiveTaskState(t.state)) {
+      t.state = core::TaskState::kCancelled;
+      t.updated_ms = NowMs();
+      EDGE_RETURN_IF_ERROR(repo_.UpdateTask(txn, t));
+    }
+  }
+  for (auto& p : packages) {
+    if (p.state == store::PackageState::kOpen || p.state == store::PackageState::kClosed) {
+      p.state = store::PackageState::kCancelled;
+      if (p.label_state != store::LabelState::kNone) p.label_state = store::LabelState::kVoided;
+      EDGE_RETURN_IF_ERROR(repo_.UpdatePackage(txn, p));
+    }
+  }
+  // Bags are emptied back to the shelves; a waiting customer is told at the
+  // counter (the arrival closes).
+  ORD_ASSIGN_OR_RETURN(auto bags, pickup_.BagsOf(order_id));
+  for (auto& b : bags) {
+    if (b.state == store::BagState::kOpen || b.state == store::BagState::kStaged) {
+      b.state = store::BagState::kUnstaged;
+      EDGE_RETURN_IF_ERROR(pickup_.UpdateBag(txn, b));
+    }
+  }
+  ORD_ASSIGN_OR_RETURN(auto arrival, pickup_.WaitingArrivalOf(order_id));
+  if (arrival) {
+    arrival->state = store::ArrivalState::kClosed;
+    EDGE_RETURN_IF_ERROR(pickup_.UpdateArrival(txn, *arrival));
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<int64_t>> OrderService::RestockPicked(store::Transaction& txn,
+                                                           const std::string& order_id,
+                                                           std::vector<store::PickLineRecord>& pick_lines,
+                                                           const std::string& created_by,
+                                                           const std::map<std::string, int64_t>* only) {
+  std::map<std::string, int64_t> left;
+  if (only) left = *only;
+  std::optional<int64_t> task_id;
+  for (auto& pl : pick_lines) {
+    int64_t n = pl.picked - pl.shipped - pl.returned;
+    if (only) {
+      auto it = left.find(pl.line_id);
+      n = it == left.end() ? 0 : std::min(n, it->second);
+      if (n > 0) it->second -= n;
+    }
+    if (n <= 0) continue;
+    if (!task_id) {
+      store::TaskRecord t;
+      t.kind = core::TaskKind::kRestock;
+      t.state = core::TaskState::kOpen;
+      t.order_id = order_id;
+      t.created_by = created_by;
+      t.created_ms = t.updated_ms = NowMs();
+      ORD_ASSIGN_OR_RETURN(task_id, repo_.InsertTask(txn, t));
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      store::RestockUnitRecord u;
+      u.task_id = *task_id;
+      u.order_id = order_id;
+      u.line_id = pl.line_id;
+      u.sku = pl.sku;
+      u.from_location = pl.location;
+      EDGE_RETURN_IF_ERROR(repo_.InsertRestockUnit(txn, u));
+    }
+    pl.returned += n;
+    EDGE_RETURN_IF_ERROR(repo_.UpdatePickLine(txn, pl));
+  }
+  for (const auto& [line_id, n] : left) {
+    if (n > 0) {
+      return Status::Internal("restock of order " + Shown(order_id) + " line " + Shown(line_id) + ": " +
+                              std::to_string(n) + " more units than are in the store");
+    }
+  }
+  return task_id;
 }
 
 Status OrderService::ReleasePart(store::Transaction& txn, const std::string& order_id,
@@ -809,6 +862,7 @@ Result<std::vector<QueueItem>> OrderService::WorkQueue() {
     q.priority = o.priority;
     if (o.promised_by_ms) q.promised_by = core::FromUnixMillis(*o.promised_by_ms);
     q.units = units;
+    q.customer_waiting = o.escalated;
     core::QueueEntry e{o.order_id, o.priority, q.promised_by, core::FromUnixMillis(o.routed_ms)};
     q.time_left = core::TimeLeft(e, clock_.Now());
     entries.push_back(e);
@@ -816,6 +870,8 @@ Result<std::vector<QueueItem>> OrderService::WorkQueue() {
   }
   std::vector<QueueItem> out;
   for (const auto& e : core::OrderWorkQueue(std::move(entries))) out.push_back(items.at(e.order_id));
+  // A customer already waiting for an order not yet picked: it jumps the queue.
+  std::stable_partition(out.begin(), out.end(), [](const QueueItem& q) { return q.customer_waiting; });
   return out;
 }
 

@@ -173,4 +173,16 @@ core::Status PrintServiceLabelPrinter::QueuePrint(const std::string& station, co
   return core::Status::Ok();
 }
 
+core::Status PrintServiceLabelPrinter::QueueBagLabel(const std::string& station, const std::string& bag_id,
+                                                     const core::BagLabel& label) {
+  auto job = printing_.PrintBagLabel(station, label);
+  if (!job.ok()) return job.status();
+  log::Info("print.queued")
+      .Kv("station", station)
+      .Kv("kind", "bag_label")
+      .Kv("bag_id", bag_id)
+      .Kv("job", *job);
+  return core::Status::Ok();
+}
+
 }  // namespace edge::app

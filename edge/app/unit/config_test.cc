@@ -51,6 +51,9 @@ available_interval_s = 3
 partial_accept = false
 max_open_orders = 40
 pickup_hold_days = 3
+pickup_escalate_min = 5
+pickup_reminder_h = 0
+curbside_bays = 12
 [sqlite]
 synchronous = "NORMAL"
 [[station]]
@@ -74,6 +77,9 @@ name = "front"
   EXPECT_FALSE(c->policy.partial_accept);
   EXPECT_EQ(c->policy.max_open_orders, 40);
   EXPECT_EQ(c->policy.pickup_hold_days, 3);
+  EXPECT_EQ(c->policy.pickup_escalate_min, 5);
+  EXPECT_EQ(c->policy.pickup_reminder_h, 0);
+  EXPECT_EQ(c->policy.curbside_bays, 12);
   EXPECT_EQ(c->sqlite.synchronous, "NORMAL");
   ASSERT_EQ(c->stations.size(), 2u);
   EXPECT_EQ(c->stations[0].printer_format, "zpl");
@@ -148,6 +154,19 @@ TEST(Config, BoxCatalogueIsRead) {
 TEST(Config, SyntaxErrorNamesTheLine) {
   const std::string e = ErrorOf("[store]\nid = \"S1\"\ndata_dir = \n");
   EXPECT_EQ(e.rfind("s.toml:3: TOML syntax error: ", 0), 0u) << e;
+}
+
+TEST(Config, WebRootIsEmptyOrADirectory) {
+  EXPECT_EQ(Config{}.http.web_root, "") << "the default finds the installed pages";
+  testing::TempDir dir;
+  auto c = ParseConfig("[http]\nweb_root = \"" + dir.path().string() + "\"\n", "s.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->http.web_root, dir.path().string());
+  EXPECT_EQ(ErrorOf("[http]\nweb_root = \"/nonexistent/web\"\n"),
+            "s.toml:2: [http] web_root: '/nonexistent/web' is not a directory (leave it \"\" for the "
+            "installed pages)");
+  EXPECT_EQ(ErrorOf("[http]\nweb_root = 7\n"),
+            "s.toml:2: [http] web_root: expected a string, got an integer");
 }
 
 TEST(Config, MissingFileIsNamed) {

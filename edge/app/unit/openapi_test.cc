@@ -25,6 +25,7 @@
 #include "edge/app/auth_service.h"
 #include "edge/app/inventory_service.h"
 #include "edge/app/order_service.h"
+#include "edge/app/report_service.h"
 #include "edge/core/clock.h"
 #include "edge/kiosk/http.h"
 #include "edge/store/store.h"
@@ -108,7 +109,9 @@ class OpenApi : public ::testing::Test {
     // As the daemon's AddRoutes does; its own handlers read daemon state, so
     // stand-ins take their place (the test never dispatches).
     const kiosk::Handler stand_in = [](const kiosk::Request&) { return kiosk::Response::Json(200, "{}"); };
-    AddApiRoutes(router_, *auth_, *inventory_, *orders_, {}, {stand_in, stand_in, stand_in, stand_in});
+    reports_ = std::make_unique<ReportService>(store_->db(), clock_);
+    AddApiRoutes(router_, *auth_, *inventory_, *orders_, {}, {stand_in, stand_in, stand_in, stand_in},
+                 reports_.get());
 
     const std::string text = ReadText(kSpecPath);
     ASSERT_FALSE(text.empty()) << "cannot read " << kSpecPath;
@@ -146,6 +149,7 @@ class OpenApi : public ::testing::Test {
   std::unique_ptr<InventoryService> inventory_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<ReportService> reports_;
   kiosk::Router router_;
   json spec_;
 };

@@ -165,6 +165,36 @@ inline void ExpectContract(const Event& e) {
     if (d.contains("restock")) {
       EXPECT_TRUE(d["restock"].is_boolean());
     }
+  } else if (e.type == "order.ready_for_pickup") {
+    // documented extension: locations when bags wait in more than one place
+    keys_in(d, {"order_id", "bags", "location"}, {"locations"});
+    EXPECT_TRUE(d["bags"].is_number_integer() && d["bags"].get<int64_t>() >= 1);
+    EXPECT_TRUE(is_string(d["location"]));
+  } else if (e.type == "order.customer_arrived") {
+    keys_in(d, {"order_id", "source"}, {"bay"});
+    EXPECT_EQ(d["source"], "kiosk");
+  } else if (e.type == "order.picked_up") {
+    // documented extensions: refused lines, the proxy who collected
+    keys_in(d, {"order_id", "lines", "verified_by"}, {"refused", "collector"});
+    EXPECT_TRUE(d["verified_by"] == "pickup_code" || d["verified_by"] == "id_check") << d.dump();
+    lines_ok(d["lines"], false, 0);
+    if (d.contains("refused")) lines_ok(d["refused"], false, 1);
+  } else if (e.type == "order.expired") {
+    keys_in(d, {"order_id"}, {"restock"});
+  } else if (e.type == "order.expiry_reminder") {
+    // documented extension: the OMS may remind the customer
+    keys_in(d, {"order_id", "hold_until"}, {});
+    EXPECT_TRUE(is_string(d["hold_until"]));
+  } else if (e.type == "return.received") {
+    keys_in(d, {"order_id", "lines"}, {});
+    ASSERT_TRUE(d["lines"].is_array());
+    EXPECT_FALSE(d["lines"].empty());
+    for (const auto& l : d["lines"]) {
+      keys_in(l, {"line_id", "qty", "condition", "restocked"}, {"reason"});
+      EXPECT_TRUE(l["qty"].is_number_integer() && l["qty"].get<int64_t>() >= 1);
+      EXPECT_TRUE(l["condition"] == "resellable" || l["condition"] == "damaged") << l.dump();
+      EXPECT_TRUE(l["restocked"].is_boolean());
+    }
   } else if (e.type == "inventory.adjusted") {
     keys_in(d, {"sku", "delta", "on_hand", "reason"}, {"location", "by", "ref"});
     EXPECT_TRUE(d["delta"].is_number_integer() && d["on_hand"].is_number_integer());

@@ -1,45 +1,17 @@
 #include "edge/store/order_repo.h"
 
+#include "order_rows.h"
+#include "repo_rows.h"
+
 namespace edge::store {
 
 namespace {
 
-// Gets a cached statement or returns its error from the enclosing function.
-#define ORD_CACHED(var, db, sql)                \
-  auto var##_or = (db).Cached(sql);             \
-  if (!var##_or.ok()) return var##_or.status(); \
-  Statement& var = **var##_or
-
-std::optional<std::string> OptText(const Statement& st, int col) {
-  if (st.IsNull(col)) return std::nullopt;
-  return st.Text(col);
-}
-std::optional<int64_t> OptInt(const Statement& st, int col) {
-  if (st.IsNull(col)) return std::nullopt;
-  return st.Int64(col);
-}
-
-// Reads every row of a bound statement with `read`.
-template <typename T, typename F>
-Result<std::vector<T>> All(Statement& st, F read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read(st));
-  }
-  return out;
-}
-
-// Reads at most one row.
-template <typename T, typename F>
-Result<std::optional<T>> One(Statement& st, F read) {
-  auto row = st.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<T>();
-  return std::optional<T>(read(st));
-}
+using rows::All;
+using rows::One;
+using rows::OptInt;
+using rows::OptText;
+#define ORD_CACHED REPO_CACHED
 
 #define ORDER_COLUMNS                                                                                  \
   "order_id, order_ref, kind, state, priority, placed_at, promised_by, hold_until, pickup_code_hash, " \
@@ -75,37 +47,9 @@ OrderRecord ReadOrder(const Statement& st) {
   return o;
 }
 
-#define LINE_COLUMNS                                                                               \
-  "order_id, line_id, idx, sku, gtin, description, qty, fulfil, expected_at, accepted, rejected, " \
-  "reject_reason, "                                                                                \
-  "picked, short, short_reason, packed, shipped, restocked, picked_up, refused, returned, allocated"
+#define LINE_COLUMNS ORDER_LINE_COLUMNS("")
 
-OrderLineRecord ReadLine(const Statement& st) {
-  OrderLineRecord l;
-  l.order_id = st.Text(0);
-  l.line_id = st.Text(1);
-  l.idx = st.Int64(2);
-  l.sku = st.Text(3);
-  l.gtin = OptText(st, 4);
-  l.description = st.Text(5);
-  l.qty = st.Int64(6);
-  core::ParseFulfil(st.Text(7), &l.fulfil);
-  l.expected_at_ms = OptInt(st, 8);
-  l.accepted = st.Int64(9);
-  l.rejected = st.Int64(10);
-  l.reject_reason = OptText(st, 11);
-  l.picked = st.Int64(12);
-  l.shorted = st.Int64(13);
-  l.short_reason = OptText(st, 14);
-  l.packed = st.Int64(15);
-  l.shipped = st.Int64(16);
-  l.restocked = st.Int64(17);
-  l.picked_up = st.Int64(18);
-  l.refused = st.Int64(19);
-  l.returned = st.Int64(20);
-  l.allocated = st.Int64(21);
-  return l;
-}
+OrderLineRecord ReadLine(const Statement& st) { return ReadOrderLine(st, 0); }
 
 #define TASK_COLUMNS                                                                                      \
   "id, kind, state, assignee, batch, order_id, created_by, created, updated, started, finished, urgent, " \
@@ -356,6 +300,34 @@ Result<std::vector<OrderRecord>> OrderRepo::OrdersAwaitingPick() {
 Result<std::vector<OrderRecord>> OrderRepo::OrdersIn(core::OrderState state) {
   ORD_CACHED(st, db_, "SELECT " ORDER_COLUMNS " FROM orders WHERE state = ?1 ORDER BY routed, order_id");
   st.Bind(1, core::OrderStateName(state));
+  return All<OrderRecord>(st, ReadOrder);
+}
+
+Result<std::vector<OrderRecord>> OrderRepo::OrdersByRef(const std::string& order_ref) {
+  ORD_CACHED(st, db_, "SELECT " ORDER_COLUMNS " FROM orders WHERE order_ref = ?1 ORDER BY routed, order_id");
+  st.Bind(1, order_ref);
+  return All<OrderRecord>(st, ReadOrder);
+}
+
+Result<std::vector<OrderRecord>> OrderRepo::OpenPickupOrdersByName(const std::string& text, int limit) {
+  // instr() on lower(): no LIKE wildcards to escape in what was typed.
+  ORD_CACHED(st, db_,
+             "SELECT " ORDER_COLUMNS
+             " FROM orders WHERE kind IN ('bopis', 'curbside') AND "
+             "state IN ('accepted', 'picking', 'picked', 'ready') AND "
+             "(instr(lower(coalesce(json_extract(customer, '$.first_name'), '')), lower(?1)) > 0 OR "
+             "instr(lower(coalesce(json_extract(customer, '$.last_name'), '')), lower(?1)) > 0) "
+             "ORDER BY routed, order_id LIMIT ?2");
+  st.Bind(1, text).Bind(2, static_cast<int64_t>(limit));
+  return All<OrderRecord>(st, ReadOrder);
+}
+
+Result<std::vector<OrderRecord>> OrderRepo::PickupOrdersHeldUntil(int64_t at_ms) {
+  ORD_CACHED(st, db_,
+             "SELECT " ORDER_COLUMNS
+             " FROM orders WHERE state IN ('accepted', 'picking', 'picked', 'ready') AND "
+             "kind IN ('bopis', 'curbside') AND hold_until <= ?1 ORDER BY hold_until, order_id");
+  st.Bind(1, at_ms);
   return All<OrderRecord>(st, ReadOrder);
 }
 

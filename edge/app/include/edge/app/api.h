@@ -60,6 +60,15 @@ struct OrderRouteHooks {
 // packing slip, label verify/void/reprint), packed, the carrier manifest and
 // handoffs. The actor signed in is passed to the service as who did it.
 void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks);
+// Adds in-store returns and waiting backorder/preorder lines (associates):
+// GET /api/v1/returns/lookup?q=, POST /api/v1/returns, GET /api/v1/backorders.
+void AddReturnRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks);
+
+// Adds pickup orders (store work II): bags and staging, the counter's search,
+// arrivals, pickup-code checks and unlock (supervisor), the handover
+// (associates), and the curbside kiosk's lookup, check-in and wait (kiosk
+// device token; rate-limited per kiosk and per order ref).
+void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks);
 
 // Who may open the live stream (WebSocket /api/v1/stream?token=TOKEN: browsers
 // cannot set headers on a WebSocket, so the token comes in the query string)
@@ -75,11 +84,16 @@ struct DaemonRouteHandlers {
   kiosk::Handler status;   // GET /api/v1/status
 };
 
+class ReportService;
+// Adds GET /api/v1/reports/{name} (supervisors): a report as JSON, or one of
+// its tables as a CSV attachment (api_reports.cc).
+void AddReportRoutes(kiosk::Router& router, AuthService& auth, ReportService& reports);
+
 // Every route storeedged serves: AddAuthRoutes, AddInventoryRoutes,
-// AddOrderRoutes, the daemon's own routes and the WebSocket /api/v1/stream.
-// docs/openapi.json describes them; edge/app/unit/openapi_test.cc checks that
-// it lists exactly these.
+// AddOrderRoutes, AddReportRoutes (when `reports` is given), the daemon's own
+// routes and the WebSocket /api/v1/stream. docs/openapi.json describes them;
+// edge/app/unit/openapi_test.cc checks that it lists exactly these.
 void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory, OrderService& orders,
-                  OrderRouteHooks hooks, DaemonRouteHandlers daemon);
+                  OrderRouteHooks hooks, DaemonRouteHandlers daemon, ReportService* reports = nullptr);
 
 }  // namespace edge::app

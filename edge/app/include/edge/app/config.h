@@ -69,6 +69,9 @@ struct Config {
     int64_t max_body_bytes = 1 << 20;
     int request_timeout_s = 30;
     int idle_timeout_s = 60;
+    // The web pages' directory (app/ for associates, kiosk/ later); "" finds
+    // the installed assets (see ResolveWebRoot in web_routes.h).
+    std::string web_root;
     bool operator==(const Http&) const = default;
     // Parsed from listen.
     std::string host() const;
@@ -87,6 +90,9 @@ struct Config {
     bool partial_accept = true;
     int max_open_orders = 500;
     int pickup_hold_days = 7;
+    int pickup_escalate_min = 3;
+    int pickup_reminder_h = 24;
+    int curbside_bays = 8;
     bool operator==(const Policy&) const = default;
   } policy;
 

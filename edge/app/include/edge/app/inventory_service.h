@@ -239,6 +239,28 @@ class InventoryService {
                          const std::string& order_id, const std::string& line_id, core::ReleaseReason reason);
   core::Status ConsumeIn(store::Transaction& txn, int64_t event_seq, const std::string& order_id,
                          const std::string& line_id, int64_t qty, const std::optional<std::string>& location);
+  // Adds `qty` units to what an order line holds, inside the caller's
+  // transaction: a backorder/preorder line given received stock. The first
+  // time it creates the line's reservation (recording `asked`, the line's
+  // quantity, as what was asked for); later it adds to the open one.
+  // reserved goes up by `qty` with a ledger row (reason "reserve", the
+  // line's ref, `event_seq`: the order.accepted that reports it).
+  // FailedPrecondition when the line's reservation is closed or refused.
+  core::Status ReserveMoreIn(store::Transaction& txn, std::optional<int64_t> event_seq,
+                             const std::string& order_id, const std::string& line_id, const std::string& sku,
+                             int64_t qty, int64_t asked);
+
+  // ---- receipts ----
+
+  // Called inside the receipt's transaction after `qty` (>= 1) units of
+  // `sku` were received: Adjust with kind receipt (`ref` its ref, "" for
+  // none) and inventory.delta with reason "receipt" and a positive delta
+  // (`ref` the delta's, "" for none). An error rolls the receipt back. The
+  // order service registers one to give the units to waiting backorder and
+  // preorder lines; one listener at a time, empty for none.
+  using ReceiptListener = std::function<core::Status(store::Transaction& txn, const std::string& sku,
+                                                     int64_t qty, const std::string& ref)>;
+  void SetReceiptListener(ReceiptListener listener) { receipt_listener_ = std::move(listener); }
 
   // ---- lookups ----
 
@@ -287,6 +309,7 @@ class InventoryService {
   std::mt19937_64 rng_;
   store::InventoryRepo repo_;
   core::AvailableCoalescer coalescer_;
+  ReceiptListener receipt_listener_;
 };
 
 }  // namespace edge::app

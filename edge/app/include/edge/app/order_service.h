@@ -57,7 +57,9 @@
 // outlive it).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -73,6 +75,8 @@
 #include "edge/core/orders.h"
 #include "edge/core/status.h"
 #include "edge/store/order_repo.h"
+#include "edge/store/pickup_repo.h"
+#include "edge/store/return_repo.h"
 #include "edge/store/store.h"
 
 namespace edge::app {
@@ -104,6 +108,10 @@ class LabelPrinter {
   virtual core::Status QueuePrint(const std::string& station, const std::string& kind,
                                   const std::string& package_id, const std::string& format,
                                   const std::string& bytes) = 0;
+  // Queues a bag label of a pickup order, rendered in the format of the
+  // station's printer. This default renders ZPL and calls QueuePrint.
+  virtual core::Status QueueBagLabel(const std::string& station, const std::string& bag_id,
+                                     const core::BagLabel& label);
 };
 
 struct OrderOptions {
@@ -120,7 +128,23 @@ struct OrderOptions {
   std::vector<BoxType> boxes = DefaultBoxCatalogue();
   // The packing stations ([[station]] names); empty accepts any valid name.
   std::vector<std::string> stations;
+  // [policy] pickup_hold_days: a pickup order routed without hold_until is
+  // held this long from routing.
+  int pickup_hold_days = 7;
+  // [pickup] escalate_after_min: an arrival whose handover task nobody has
+  // claimed after this long is escalated to the supervisors.
+  core::Duration escalate_after = std::chrono::minutes(3);
+  // [pickup] reminder_before_h: order.expiry_reminder goes out this long
+  // before hold_until of an uncollected order (0 = no reminder).
+  core::Duration reminder_before = std::chrono::hours(24);
+  // [policy] curbside_bays: bays 1..N the kiosk offers (0 = counter only).
+  int curbside_bays = 8;
 };
+
+// Pickup-code checks: after kPickupMaxWrongCodes wrong codes for an order
+// within kPickupLockWindow the handover locks until a supervisor overrides.
+inline constexpr int kPickupMaxWrongCodes = 5;
+inline constexpr core::Duration kPickupLockWindow = std::chrono::minutes(15);
 
 // ---- results and views ----
 
@@ -129,6 +153,109 @@ struct LineAnswer {
   int64_t qty = 0;
   std::string reason;  // rejected lines only
   bool operator==(const LineAnswer&) const = default;
+};
+
+// ---- Store work II: pickup, handover, expiry, returns, backorders ----
+
+struct BagView {
+  store::BagRecord bag;
+  int64_t of = 0;  // m in "bag n of m"
+  std::string order_ref;
+  std::string label_code;  // "SE1:BAG:<order_ref>:<n>/<m>"
+};
+
+// A customer's "I'm here", from the kiosk, the OMS (order.customer_arrived)
+// or an associate.
+struct ArrivalCommand {
+  std::string order_id;
+  std::string source;              // kiosk, associate, or the OMS's source (app, sms…)
+  std::optional<std::string> bay;  // curbside bay; none: at the counter
+  std::optional<std::string> vehicle;
+};
+
+// How long a waiting customer is told to expect: their place among the
+// waiting arrivals times the median handover time of the last 20 (3 minutes
+// before there are any), plus 5 minutes while the order is not ready.
+struct WaitEstimate {
+  store::ArrivalRecord arrival;
+  int position = 0;  // 1 = next; 0 once served or closed
+  int64_t estimated_wait_s = 0;
+  bool ready = false;
+  std::string order_ref;
+  std::string first_name;
+};
+
+struct ArrivalResult {
+  int64_t arrival_id = 0;
+  int64_t task_id = 0;
+  bool ready = false;     // the order is ready (else it jumps the pick queue)
+  bool repeated = false;  // already waiting: bay/vehicle updated, nothing new
+};
+
+// The outcome of a pickup-code check (a wrong code is not an error: it is
+// recorded and counted).
+struct CodeCheck {
+  bool ok = false;
+  bool locked = false;    // too many wrong codes: a supervisor must override
+  int attempts_left = 0;  // before the lock
+};
+
+// A handover at the counter or the curb.
+struct HandoverCommand {
+  std::string order_id;
+  // Exactly one: the customer's pickup code, or an ID check (the document
+  // type seen, e.g. "driving_licence").
+  std::optional<std::string> pickup_code;
+  std::optional<std::string> id_check;
+  std::optional<std::string> collector;  // proxy pickup: the person's name
+  std::vector<std::string> bag_scans;    // every bag of the order, once each
+  std::vector<LineAnswer> refused;       // lines (units) the customer refuses
+};
+
+struct HandoverResult {
+  std::string order_id;
+  std::vector<LineAnswer> picked_up;
+  std::vector<LineAnswer> refused;
+  std::optional<int64_t> restock_task;  // refused units go back by it
+};
+
+// One line of an in-store return.
+struct ReturnLine {
+  std::string line_id;
+  int64_t qty = 0;
+  std::string condition;  // "resellable" (restocked) or "damaged" (not)
+  std::string reason;
+  // resellable: the bin it is put back to (a code or a SE1:LOC scan).
+  std::optional<std::string> location;
+};
+
+struct ReturnCommand {
+  std::string order_id;
+  std::vector<ReturnLine> lines;
+};
+
+struct ReturnableLine {
+  store::OrderLineRecord line;
+  int64_t returnable = 0;  // fulfilled (shipped + picked up) less returned
+};
+
+struct ReturnResult {
+  std::string order_id;
+  std::vector<store::ReturnRecord> recorded;
+};
+
+// Units of received incoming stock given to waiting backorder/preorder lines.
+struct AllocationResult {
+  std::vector<store::AllocationRecord> allocations;  // in allocation order
+  int64_t left = 0;                                  // units no waiting line needed
+};
+
+// A waiting backorder/preorder line as the queue shows it.
+struct WaitingLine {
+  store::OrderLineRecord line;
+  int64_t priority = 0;
+  int64_t waiting = 0;  // qty - accepted - rejected
+  bool late = false;    // past expected_at
 };
 
 struct RoutedOutcome {
@@ -154,6 +281,7 @@ struct QueueItem {
   std::optional<core::TimePoint> promised_by;
   std::optional<core::Duration> time_left;  // at the clock's now; negative when overdue
   int64_t units = 0;                        // accepted units to pick
+  bool customer_waiting = false;            // arrived before ready: first in the queue
 };
 
 struct OrderView {
@@ -402,11 +530,97 @@ class OrderService {
   // stock moves to that bin and its reservation is released.
   core::Result<RestockResult> Restock(const RestockCommand& command, const core::Actor& by);
 
+  // ---- pickup: staging (order_pickup.cc) ----
+
+  // Bags a picked pickup order into `count` bags (1..99) and prints their
+  // labels at `station` (claiming its stage task). Again before any bag is
+  // staged, replaces the bags. FailedPrecondition for an order not picked or
+  // not a pickup kind.
+  core::Result<std::vector<BagView>> CreateBags(const std::string& order_id, int count,
+                                                const std::string& station, const core::Actor& by);
+  // Puts a bag (scan of its label) to a staging location (a code or a
+  // SE1:LOC scan). When every bag is staged: order.ready_for_pickup.
+  core::Result<BagView> StageBag(const std::string& bag_scan, const std::string& location,
+                                 const core::Actor& by);
+  core::Result<std::vector<BagView>> BagsOf(const std::string& order_id);
+  // Prints the order's bag labels again at `station`.
+  core::Status PrintBagLabels(const std::string& order_id, const std::string& station, const core::Actor& by);
+
+  // ---- pickup: arrival and handover (order_pickup.cc) ----
+
+  // order.customer_arrived from the OMS {order_id, bay?, vehicle?, source}.
+  core::Result<ArrivalResult> ApplyCustomerArrived(const nlohmann::json& data,
+                                                   const std::optional<InboundRef>& inbound = std::nullopt);
+  // An arrival at the kiosk (reported as order.customer_arrived, source
+  // kiosk) or told to an associate: an urgent handover task. An order not yet
+  // ready is flagged and jumps the pick queue.
+  core::Result<ArrivalResult> Arrive(const ArrivalCommand& command, const core::Actor& by);
+  // Waiting arrivals, longest waiting first.
+  core::Result<std::vector<store::ArrivalRecord>> WaitingArrivals();
+  // The wait a customer is told (kiosk confirmation, updated live). NotFound
+  // for an unknown arrival.
+  core::Result<WaitEstimate> EstimateWait(int64_t arrival_id);
+  // Escalates arrivals whose handover task is still open after
+  // escalate_after; returns those escalated now (the daemon tells the
+  // supervisors).
+  core::Result<std::vector<store::ArrivalRecord>> EscalateArrivals();
+  // Checks a pickup code for an order (kiosk or counter), recording the
+  // attempt. PermissionDenied while locked.
+  core::Result<CodeCheck> CheckPickupCode(const std::string& order_id, const std::string& code,
+                                          const std::string& channel, const core::Actor& by);
+  // Supervisor: lifts a pickup-code lock.
+  core::Status OverridePickupLock(const std::string& order_id, const core::Actor& by);
+  // Orders a customer may collect or has come for, by order ref (exact), an
+  // order QR (SE1:ORD:<ref>:<code>) or a customer name (part of first or last
+  // name, case-insensitive). Open pickup orders only.
+  core::Result<std::vector<store::OrderRecord>> FindPickupOrders(const std::string& query);
+  // Validates a bag scan against an order without changing anything: OK, or
+  // InvalidArgument naming the order the bag belongs to.
+  core::Result<BagView> CheckBag(const std::string& order_id, const std::string& bag_scan);
+  // Hands a ready order to its customer: verification, every bag scanned out,
+  // refused units back to stock by a restock task; order.picked_up.
+  core::Result<HandoverResult> HandOver(const HandoverCommand& command, const core::Actor& by);
+
+  // ---- pickup: expiry (order_pickup.cc) ----
+
+  // Orders past hold_until expire (order.expired); those within
+  // reminder_before of it get order.expiry_reminder once. Returns how many
+  // expired. Called by the daemon's timer.
+  core::Result<int> ExpireDue();
+
+  // ---- returns (order_returns.cc) ----
+
+  // The order's lines and what may still be returned of each. NotFound for
+  // an unknown order; the order may be found by id, ref or an order QR.
+  core::Result<std::vector<ReturnableLine>> Returnable(const std::string& order_id_ref_or_scan);
+  // Receives returned units: never more than fulfilled and not yet returned;
+  // resellable units go back on hand at their bin, damaged ones do not.
+  // return.received.
+  core::Result<ReturnResult> ReceiveReturn(const ReturnCommand& command, const core::Actor& by);
+
+  // ---- backorders and pre-orders (order_allocation.cc) ----
+
+  // `qty` units of `sku` were received (against incoming `ref`, "" for none):
+  // waiting lines get them by order priority, then age; each allocation is
+  // reserved and reported by order.accepted {order_id, lines}. Inside the
+  // caller's transaction (the receipt's).
+  core::Result<AllocationResult> AllocateReceivedIn(store::Transaction& txn, const std::string& sku,
+                                                    int64_t qty, const std::string& ref);
+  // Waiting backorder/preorder lines, allocation order, late ones flagged.
+  core::Result<std::vector<WaitingLine>> WaitingLines();
+
   // Applies a reloaded [policy] to orders routed from now on.
   // InvalidArgument for max_open_orders < 1 (the policy is kept then).
   core::Status SetPolicy(bool partial_accept, int max_open_orders);
 
+  // Applies a reloaded [policy]'s pickup settings (already validated by the
+  // config).
+  void SetPickupPolicy(int hold_days, core::Duration escalate_after, core::Duration reminder_before,
+                       int curbside_bays);
+
   store::OrderRepo& repo() { return repo_; }
+  const core::Clock& clock() const { return clock_; }
+  int curbside_bays() const { return options_.curbside_bays; }
   // The box catalogue the packing stations offer, as configured.
   const std::vector<BoxType>& boxes() const { return options_.boxes; }
 
@@ -444,6 +658,23 @@ class OrderService {
   // when no line of it is open.
   core::Status AfterPickChange(store::Transaction& txn, store::TaskRecord& task, const std::string& order_id,
                                bool* order_picked, bool* task_done, int64_t* task_remaining);
+  // Records an arrival for `order` (open, pickup kind) inside `txn`: a new
+  // waiting arrival with an urgent handover task, or the waiting one updated.
+  core::Result<ArrivalResult> ArriveIn(store::Transaction& txn, store::OrderRecord& order,
+                                       const ArrivalCommand& command);
+  // Ends the work on an order that will not be fulfilled (cancelled or
+  // expired): open pick lines, the tasks left without work, its pack, stage
+  // and handover tasks, open packages, bags and a waiting arrival.
+  core::Status StopOrderWork(store::Transaction& txn, const std::string& order_id,
+                             std::vector<store::PickLineRecord>& pick_lines,
+                             std::vector<store::PackageRecord>& packages);
+  // Hands picked units still in the store (all, or at most `only` per line)
+  // to a new restock task; they stay reserved until put back. The task id,
+  // none when there was no unit.
+  core::Result<std::optional<int64_t>> RestockPicked(store::Transaction& txn, const std::string& order_id,
+                                                     std::vector<store::PickLineRecord>& pick_lines,
+                                                     const std::string& created_by,
+                                                     const std::map<std::string, int64_t>* only);
   // Releases `qty` of what an order line still holds.
   core::Status ReleasePart(store::Transaction& txn, const std::string& order_id, const std::string& line_id,
                            int64_t qty, core::ReleaseReason reason, std::optional<int64_t> event_seq);
@@ -469,6 +700,22 @@ class OrderService {
   OrderOptions options_;
   std::mt19937_64 rng_;
   store::OrderRepo repo_;
+  store::PickupRepo pickup_;
+  store::ReturnRepo returns_;
+  // Registers AllocateReceivedIn as the inventory's receipt listener for as
+  // long as the service lives (order_allocation.cc); one OrderService per
+  // InventoryService.
+  class ReceiptHook {
+   public:
+    ReceiptHook(InventoryService& inventory, OrderService& orders);
+    ~ReceiptHook();
+    ReceiptHook(const ReceiptHook&) = delete;
+    ReceiptHook& operator=(const ReceiptHook&) = delete;
+
+   private:
+    InventoryService& inventory_;
+  };
+  ReceiptHook receipt_hook_;
 };
 
 }  // namespace edge::app

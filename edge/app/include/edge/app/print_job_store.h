@@ -57,6 +57,8 @@ class PrintServiceLabelPrinter final : public LabelPrinter {
   explicit PrintServiceLabelPrinter(drivers::PrintService& printing) : printing_(printing) {}
   core::Status QueuePrint(const std::string& station, const std::string& kind, const std::string& package_id,
                           const std::string& format, const std::string& bytes) override;
+  core::Status QueueBagLabel(const std::string& station, const std::string& bag_id,
+                             const core::BagLabel& label) override;
 
  private:
   drivers::PrintService& printing_;

@@ -213,6 +213,16 @@ class OrderRepo {
   // Orders in `state`, oldest routed first.
   Result<std::vector<OrderRecord>> OrdersIn(core::OrderState state);
 
+  // Orders with this order ref, oldest routed first.
+  Result<std::vector<OrderRecord>> OrdersByRef(const std::string& order_ref);
+  // Pickup orders (bopis, curbside) still in the store's hands whose
+  // customer's first or last name contains `text` (case-insensitive ASCII),
+  // at most `limit`, oldest routed first.
+  Result<std::vector<OrderRecord>> OpenPickupOrdersByName(const std::string& text, int limit);
+  // Pickup orders still in the store's hands (accepted..ready) whose
+  // hold_until is at or before `at_ms`, by hold_until.
+  Result<std::vector<OrderRecord>> PickupOrdersHeldUntil(int64_t at_ms);
+
   Status InsertLine(Transaction& txn, const OrderLineRecord& l);
   // The order's lines in routed order.
   Result<std::vector<OrderLineRecord>> LinesOf(const std::string& order_id);
