@@ -40,9 +40,13 @@ run: build-release
 	@echo "storeedge: status: http://127.0.0.1:8080/api/v1/status  (or: $(REL_DIR)/edge/app/storeedgectl status)"
 	exec $(REL_DIR)/edge/app/storeedged $(if $(CONFIG),--config $(CONFIG))
 
-# Node tools the label tests use (zpl-renderer-js), pinned by package-lock.json.
+# Node tools the tests use, pinned by their package-lock.json: the label tests'
+# zpl-renderer-js and the browser tests' playwright-core (which drives Debian's
+# /usr/bin/chromium; PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: it fetches no browser).
 test-tools: deps
 	@[ -d tests/tools/node_modules/zpl-renderer-js ] || npm ci --prefix tests/tools --no-audit --no-fund
+	@[ -d tests/browser/node_modules/playwright-core ] || \
+		PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund
 
 test: build-dev test-tools
 	cd $(DEV_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 $(CTEST_ARGS)

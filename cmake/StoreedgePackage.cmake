@@ -69,8 +69,13 @@ install(FILES ${pkg_src}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DA
         RENAME storeedge)
 install(FILES ${pkg_src}/mosquitto/storeedge.conf ${pkg_src}/mosquitto/storeedge.acl
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/mosquitto)
-# No web assets yet: kiosk/ has the StaticFiles server but no pages, and the
-# daemon does not serve a static directory. Install them here when they exist.
+# The web pages, as they are in the source tree (plain HTML, CSS and ES
+# modules: no build step). storeedged finds them at ../share/storeedge/web
+# from /usr/sbin ([http] web_root = "", edge/app/include/edge/app/web_routes.h).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/kiosk/web/ DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/storeedge/web
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
+                              WORLD_EXECUTE)
 
 set(CPACK_PACKAGE_NAME storeedge)
 set(CPACK_PACKAGE_VENDOR "storeedge")

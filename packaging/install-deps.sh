@@ -18,6 +18,9 @@ test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang-format clang libclang-rt-14-dev
   mosquitto mosquitto-clients umockdev libumockdev-dev
   cups-daemon cups-client zbar-tools poppler-utils nodejs
+  # tests/system/browser_test.cc: the app in headless Chromium (playwright-core
+  # drives /usr/bin/chromium; it downloads no browser).
+  chromium
   # tests/packaging/deb_test.sh: lintian, systemd-analyze, udevadm, man;
   # adduser for the package's postinst when it installs the .deb.
   lintian systemd udev adduser man-db

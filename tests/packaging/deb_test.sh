@@ -83,6 +83,14 @@ required=(
   ./usr/share/doc/storeedge/operations.md
   ./usr/share/doc/storeedge/examples/mosquitto/storeedge.conf
   ./usr/share/doc/storeedge/examples/mosquitto/storeedge.acl
+  # The associates' app (kiosk/web/app), served from here by storeedged.
+  ./usr/share/storeedge/web/app/index.html
+  ./usr/share/storeedge/web/app/app.css
+  ./usr/share/storeedge/web/app/js/app.js
+  ./usr/share/storeedge/web/app/js/api.js
+  ./usr/share/storeedge/web/app/js/stream.js
+  ./usr/share/storeedge/web/app/js/scan.js
+  ./usr/share/storeedge/web/app/js/screens/index.js
 )
 # Columns of dpkg-deb -c: mode owner/group size date time path.
 awk '{print $6}' "$work/contents" >"$work/paths"
@@ -91,7 +99,7 @@ for p in "${required[@]}"; do
 $(cat "$work/paths")"
 done
 # Nothing else sneaks in (a library's install rule, headers, test binaries).
-if unexpected="$(grep -vE '^\./($|etc/($|storeedge/)|lib/($|systemd/($|system/)|udev/($|rules\.d/))|usr/($|bin/($|storeedgectl$)|sbin/($|storeedged$)|share/($|man/($|man[18]/)|doc/($|storeedge/)|lintian/($|overrides/($|storeedge$)))))' "$work/paths")"; then
+if unexpected="$(grep -vE '^\./($|etc/($|storeedge/)|lib/($|systemd/($|system/)|udev/($|rules\.d/))|usr/($|bin/($|storeedgectl$)|sbin/($|storeedged$)|share/($|man/($|man[18]/)|doc/($|storeedge/)|storeedge/($|web/)|lintian/($|overrides/($|storeedge$)))))' "$work/paths")"; then
   fail "unexpected paths in the package:
 $unexpected"
 fi

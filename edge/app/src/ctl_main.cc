@@ -7,6 +7,8 @@
 
 #include "edge/app/cli.h"
 #include "edge/app/config.h"
+#include "edge/app/ctl_backup.h"
+#include "edge/app/ctl_report.h"
 #include "edge/kiosk/http.h"
 #include "edge/kiosk/http_client.h"
 
@@ -35,9 +37,18 @@ constexpr const char* kUsage =
     "                    the inventory replica (on the database directly); an import\n"
     "                    (CSV or JSON lines) is checked whole, then applied all or nothing\n"
     "                    (storeedgectl inventory --help for the file format)\n"
+    "  backup PATH [--force]\n"
+    "                    a consistent copy of the database, while the daemon runs\n"
+    "  restore PATH [--force-store]\n"
+    "                    replace the database with a backup (the daemon stopped)\n"
+    "  report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--csv | --json]\n"
+    "                    a report of the store's data (orders, fulfilment, rejections,\n"
+    "                    picking, curbside, pickups, returns, adjustments), read-only\n"
+    "                    on the database (storeedgectl report --help)\n"
     "\n"
     "  --config PATH     the config: the daemon's address ([http] listen) and, for\n"
-    "                    user, kiosk and inventory, the database ([store])\n"
+    "                    user, kiosk, inventory, backup, restore and report, the\n"
+    "                    database ([store])\n"
     "  --url URL         the daemon's address (default http://127.0.0.1:8080)\n"
     "\n"
     "Exit codes: 0 ok, 1 the daemon answered with an error (or, for the commands\n"
@@ -218,6 +229,9 @@ int CtlMain(int argc, char** argv) {
   }
   if (args[0] == "user" || args[0] == "kiosk") return CtlUserCommand(config, args);
   if (args[0] == "inventory") return CtlInventoryCommand(config, args);
+  if (args[0] == "backup") return CtlBackupCommand(config, args);
+  if (args[0] == "restore") return CtlRestoreCommand(config, args);
+  if (args[0] == "report") return CtlReportCommand(config, args);
   return Usage("unknown command '" + args[0] + "' (see --help)");
 }
 

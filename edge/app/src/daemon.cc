@@ -20,13 +20,16 @@
 #include "edge/app/notify.h"
 #include "edge/app/order_service.h"
 #include "edge/app/print_job_store.h"
+#include "edge/app/report_service.h"
 #include "edge/app/sync_bridge.h"
 #include "edge/app/system_clock.h"
+#include "edge/app/web_routes.h"
 #include "edge/drivers/printing.h"
 #include "edge/drivers/scanners.h"
 #include "edge/drivers/versions.h"
 #include "edge/kiosk/http.h"
 #include "edge/log/log.h"
+#include "edge/store/backup.h"
 #include "edge/store/store.h"
 #include "edge/sync/client.h"
 #include "edge/sync/topics.h"
@@ -58,6 +61,9 @@ struct Daemon::Impl {
   asio::signal_set hup_signal{io, SIGHUP};
   asio::steady_timer watchdog_timer{io};
   asio::steady_timer drain_timer{io};
+  // Held while the database is open (declared before the store: released
+  // after it closes); storeedgectl restore refuses while it is held.
+  std::unique_ptr<store::DatabaseLock> db_lock;
   std::unique_ptr<store::Store> store;
   // Destroyed before the store they write and the io_context their timers use.
   std::unique_ptr<SqlitePrintJobStore> print_jobs;
@@ -73,8 +79,10 @@ struct Daemon::Impl {
   std::unique_ptr<InventoryService> inventory;
   std::unique_ptr<PrintServiceLabelPrinter> label_printer;
   std::unique_ptr<OrderService> orders;
+  std::unique_ptr<ReportService> reports;  // read-only, on the store's connection
   asio::steady_timer inventory_timer{io};
   asio::steady_timer label_timer{io};
+  asio::steady_timer pickup_timer{io};
   uint64_t inventory_ticks = 0;
   Metrics metrics;
   kiosk::Router router;
@@ -105,6 +113,8 @@ struct Daemon::Impl {
   // Queues every received label not yet taken by its printer; rescheduled
   // every 30 s from the timer (a printer that was away, a restart).
   void LabelTick(bool reschedule = true);
+  void PickupTick();
+  void PublishArrivalsChanged();
   // Tells associates' screens that orders or tasks changed.
   void PublishOrdersChanged();
   core::Status StartServices();
@@ -152,6 +162,16 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
   so.store_id = c.store.id;
   so.synchronous = c.sqlite.synchronous == "NORMAL" ? store::Synchronous::kNormal : store::Synchronous::kFull;
   so.busy_timeout_ms = c.sqlite.busy_timeout_ms;
+  auto lock = store::DatabaseLock::TryAcquire(so.path);
+  if (!lock.ok()) {
+    *error = {kExitStorage,
+              lock.status().code() == core::StatusCode::kUnavailable
+                  ? "database " + so.path +
+                        " is in use by another storeedged (or a restore): " + lock.status().message()
+                  : lock.status().message()};
+    return nullptr;
+  }
+  impl->db_lock = std::move(lock).value();
   auto st = store::Store::Open(so, impl->clock);
   if (!st.ok()) {
     *error = {kExitStorage, st.status().message()};
@@ -235,6 +255,7 @@ int Daemon::Run() {
   d.PruneOutbox();
   d.InventoryTick();
   d.LabelTick();
+  d.PickupTick();
   if (!d.notifier.Notify("READY=1\nSTATUS=store " + d.config.store.id + " ready")) {
     log::Warn("systemd.notify_failed").Kv("state", "READY=1");
   }
@@ -250,6 +271,7 @@ int Daemon::Run() {
     }
   }
   d.http.reset();
+  d.orders.reset();  // before the inventory service it borrows (and hooks into)
   d.inventory.reset();
   d.auth.reset();
   d.scanners.reset();     // cancels transfers, releases interfaces, gives scanners back to usbhid
@@ -299,7 +321,12 @@ void Daemon::Impl::Reload() {
     sync_client->Reconfigure(std::chrono::seconds(applied.sync.gap_timeout_s), applied.sync.publish_window);
   }
   applied.policy = next->policy;
-  if (orders) (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
+  if (orders) {
+    (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
+    orders->SetPickupPolicy(
+        applied.policy.pickup_hold_days, std::chrono::minutes(applied.policy.pickup_escalate_min),
+        std::chrono::hours(applied.policy.pickup_reminder_h), applied.policy.curbside_bays);
+  }
   log::Level level = log::Level::kInfo;
   (void)log::ParseLevel(applied.log.level, &level);
   log::SetLevel(level);
@@ -337,6 +364,7 @@ void Daemon::Impl::BeginShutdown(int signo) {
   prune_timer.cancel();
   inventory_timer.cancel();
   label_timer.cancel();
+  pickup_timer.cancel();
   // The retained `offline` status, then disconnect, within the deadline.
   sync_client->Stop(std::chrono::seconds(config.daemon.shutdown_timeout_s), [this] {
     sync_stopped = true;
@@ -528,6 +556,10 @@ core::Status Daemon::Impl::StartServices() {
   oo.store_id = c.store.id;
   oo.partial_accept = c.policy.partial_accept;
   oo.max_open_orders = c.policy.max_open_orders;
+  oo.pickup_hold_days = c.policy.pickup_hold_days;
+  oo.escalate_after = std::chrono::minutes(c.policy.pickup_escalate_min);
+  oo.reminder_before = std::chrono::hours(c.policy.pickup_reminder_h);
+  oo.curbside_bays = c.policy.curbside_bays;
   if (!c.boxes.empty()) {
     oo.boxes.clear();
     for (const auto& b : c.boxes) oo.boxes.push_back({b.name, b.length_mm, b.width_mm, b.height_mm});
@@ -537,6 +569,7 @@ core::Status Daemon::Impl::StartServices() {
       OrderService::Create(*store, clock, *inventory, *auth, *label_printer, std::move(oo), SeededFromOs());
   if (!ord.ok()) return ord.status().WithContext("invalid config");
   orders = std::move(ord).value();
+  reports = std::make_unique<ReportService>(store->db(), clock);
   return core::Status::Ok();
 }
 
@@ -576,6 +609,15 @@ void Daemon::Impl::RegisterInboundHandlers() {
     auto r = orders->ApplyUpdated(ctx.data);
     if (!r.ok()) return r.status();
     ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
+    return core::Status::Ok();
+  });
+  b.Register("order.customer_arrived", [this](InboundContext& ctx) {
+    auto r = orders->ApplyCustomerArrived(ctx.data);
+    if (!r.ok()) return r.status();
+    ctx.after_commit.push_back([this] {
+      PublishOrdersChanged();
+      PublishArrivalsChanged();
+    });
     return core::Status::Ok();
   });
   b.Register("shipment.label", [this](InboundContext& ctx) {
@@ -640,6 +682,54 @@ void Daemon::Impl::PublishOrdersChanged() {
   if (!http) return;
   http->Publish("orders", json{{"type", "orders_changed"}}.dump());
   http->Publish("tasks", json{{"type", "tasks_changed"}}.dump());
+}
+
+void Daemon::Impl::PublishArrivalsChanged() {
+  if (!http) return;
+  auto waiting = orders->WaitingArrivals();
+  if (!waiting.ok()) return;
+  json list = json::array();
+  for (const auto& a : *waiting) list.push_back({{"arrival_id", a.id}, {"order_id", a.order_id}});
+  http->Publish("arrivals", json{{"type", "arrivals_changed"}, {"waiting", list}}.dump());
+  // Kiosks show each waiting customer's place and estimate: send them all.
+  json waits = json::array();
+  for (const auto& a : *waiting) {
+    auto w = orders->EstimateWait(a.id);
+    if (!w.ok()) continue;
+    waits.push_back({{"arrival_id", a.id},
+                     {"position", w->position},
+                     {"estimated_wait_s", w->estimated_wait_s},
+                     {"ready", w->ready}});
+  }
+  http->Publish("kiosk", json{{"type", "waits"}, {"waits", waits}}.dump());
+}
+
+void Daemon::Impl::PickupTick() {
+  // Uncollected orders expire at hold_until (with a reminder before), and an
+  // arrival nobody has taken is escalated to the supervisors.
+  auto expired = orders->ExpireDue();
+  if (!expired.ok()) {
+    log::Warn("pickup.expire_failed").Kv("error", expired.status().message());
+  } else if (*expired > 0) {
+    PublishOrdersChanged();
+  }
+  auto escalated = orders->EscalateArrivals();
+  if (!escalated.ok()) {
+    log::Warn("pickup.escalate_failed").Kv("error", escalated.status().message());
+  } else if (!escalated->empty() && http) {
+    json list = json::array();
+    for (const auto& a : *escalated) {
+      list.push_back(
+          {{"arrival_id", a.id}, {"order_id", a.order_id}, {"bay", a.bay ? json(*a.bay) : json()}});
+    }
+    http->Publish("arrivals", json{{"type", "escalated"}, {"arrivals", list}}.dump());
+  }
+  // Waiting customers' estimates move with time: kiosks get them each tick.
+  PublishArrivalsChanged();
+  pickup_timer.expires_after(std::chrono::seconds(15));
+  pickup_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) PickupTick();
+  });
 }
 
 void Daemon::Impl::PruneOutbox() {
@@ -752,8 +842,21 @@ void Daemon::Impl::AddRoutes() {
   AddApiRoutes(router, *auth, *inventory, *orders, {[this] {
                  if (sync_client) sync_client->Kick();
                  PublishOrdersChanged();
+                 PublishArrivalsChanged();
                }},
-               std::move(handlers));
+               std::move(handlers), reports.get());
+  // The pages: the associates' app at /app/. A store without them still
+  // runs (the API and the handhelds' other clients need none), so a missing
+  // directory is a warning, not a failed start.
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string web_root = ResolveWebRoot(config.http.web_root, ec ? "" : exe.string(), SourceWebDir());
+  if (web_root.empty()) {
+    log::Warn("web.no_pages").Kv("hint", "no app/index.html found; set [http] web_root");
+  } else {
+    log::Info("web.pages").Kv("root", web_root);
+  }
+  AddWebRoutes(router, web_root);
 }
 
 }  // namespace edge::app
