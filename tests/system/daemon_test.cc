@@ -305,6 +305,8 @@ TEST(Daemon, ServesPrometheusMetrics) {
   EXPECT_EQ(m->headers["content-type"], "text/plain; version=0.0.4");
   EXPECT_NE(m->body.find("\nstoreedge_outbox_depth 0\n"), std::string::npos) << m->body;
   EXPECT_NE(m->body.find("storeedge_inbound_last_seq{stream=\"orders\"} 0\n"), std::string::npos);
+  EXPECT_NE(m->body.find("storeedge_orders{state=\"ready\"} 0\n"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("\nstoreedge_arrivals_waiting 0\n"), std::string::npos);
   EXPECT_NE(m->body.find("storeedge_http_requests_total{method=\"GET\",route=\"/healthz\",code=\"200\"} 1\n"),
             std::string::npos)
       << m->body;

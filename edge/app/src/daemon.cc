@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "edge/app/api.h"
@@ -794,7 +795,25 @@ void Daemon::Impl::AddMetrics() {
   metrics.Describe("storeedge_database_bytes", "gauge", "Size of the database and its WAL");
   metrics.Describe("storeedge_uptime_seconds", "gauge", "Seconds since the daemon started");
   metrics.Describe("storeedge_websocket_clients", "gauge", "Connected WebSocket clients");
+  metrics.Describe("storeedge_orders", "gauge", "Orders by state");
+  metrics.Describe("storeedge_arrivals_waiting", "gauge", "Customers who arrived and wait for their order");
+  metrics.Describe("storeedge_sync_connected", "gauge", "1 while connected to the broker, else 0");
   metrics.AddCollector([this](Metrics& m) {
+    std::map<std::string, int64_t> by_state;
+    for (const char* s : {"accepted", "picking", "picked", "packed", "shipped", "ready", "picked_up",
+                          "expired", "cancelled", "rejected"}) {
+      by_state[s] = 0;
+    }
+    if (auto st = store->db().Prepare("SELECT state, count(*) FROM orders GROUP BY state"); st.ok()) {
+      for (auto row = st->Step(); row.ok() && *row; row = st->Step()) by_state[st->Text(0)] = st->Int64(1);
+    }
+    for (const auto& [state, n] : by_state)
+      m.Gauge("storeedge_orders", {{"state", state}}, static_cast<double>(n));
+    if (orders) {
+      if (auto w = orders->WaitingArrivals(); w.ok())
+        m.Gauge("storeedge_arrivals_waiting", {}, static_cast<double>(w->size()));
+    }
+    m.Gauge("storeedge_sync_connected", {}, SyncStatusJson().value("connected", false) ? 1.0 : 0.0);
     if (auto v = store->OutboxDepth(); v.ok()) m.Gauge("storeedge_outbox_depth", {}, static_cast<double>(*v));
     if (auto v = store->DeadLetterCount(); v.ok())
       m.Gauge("storeedge_dead_letters", {}, static_cast<double>(*v));
