@@ -26,14 +26,11 @@ using json = nlohmann::json;
 
 namespace {
 
+using api_json::OptStringField;
 using api_json::Text;
 using api_json::Time;
 
-std::string FirstName(const store::OrderRecord& o) {
-  auto j = json::parse(o.customer_json, nullptr, false);
-  if (!j.is_object() || !j.contains("first_name") || !j["first_name"].is_string()) return "";
-  return j["first_name"].get<std::string>();
-}
+std::string FirstName(const store::OrderRecord& o) { return CustomerText(o, "first_name"); }
 
 json BagJson(const BagView& v) {
   return {{"bag_id", v.bag.bag_id},
@@ -96,10 +93,6 @@ json WaitJson(const WaitEstimate& w) {
           {"position", w.position},     {"estimated_wait_s", w.estimated_wait_s}};
 }
 
-Result<std::optional<std::string>> OptText(const json& body, const std::string& name) {
-  return api_json::OptStringField(body, name);
-}
-
 Result<int64_t> IdParam(const kiosk::Request& req, const std::string& name) {
   const std::string& text = req.params.at(name);
   int64_t id = 0;
@@ -153,7 +146,7 @@ struct KioskCredentials {
 
 Result<KioskCredentials> ReadKioskCredentials(const json& body) {
   KioskCredentials c;
-  auto qr = OptText(body, "qr");
+  auto qr = OptStringField(body, "qr");
   if (!qr.ok()) return qr.status();
   if (*qr) {
     auto scan = core::ParseScan(**qr);
@@ -180,6 +173,7 @@ Result<KioskCredentials> ReadKioskCredentials(const json& body) {
 void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& orders, OrderRouteHooks hooks) {
   auto changed = [hooks = std::move(hooks)] {
     if (hooks.changed) hooks.changed();
+    if (hooks.arrivals_changed) hooks.arrivals_changed();
   };
   auto now_ms = [&orders] { return core::ToUnixMillis(orders.clock().Now()); };
 
@@ -282,10 +276,10 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
     if (!id.ok()) return ErrorResponse(id.status());
     c.order_id = *id;
     c.source = "associate";
-    auto bay = OptText(*body, "bay");
+    auto bay = OptStringField(*body, "bay");
     if (!bay.ok()) return ErrorResponse(bay.status());
     c.bay = *bay;
-    auto vehicle = OptText(*body, "vehicle");
+    auto vehicle = OptStringField(*body, "vehicle");
     if (!vehicle.ok()) return ErrorResponse(vehicle.status());
     c.vehicle = *vehicle;
     auto r = orders.Arrive(c, *who);
@@ -341,7 +335,7 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
         for (auto [name, field] :
              {std::pair{"pickup_code", &c.pickup_code}, std::pair{"id_check", &c.id_check},
               std::pair{"collector", &c.collector}}) {
-          auto v = OptText(*body, name);
+          auto v = OptStringField(*body, name);
           if (!v.ok()) return ErrorResponse(v.status());
           *field = *v;
         }
@@ -456,9 +450,9 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
     if (!body.ok()) return ErrorResponse(body.status());
     auto creds = ReadKioskCredentials(*body);
     if (!creds.ok()) return ErrorResponse(creds.status());
-    auto bay = OptText(*body, "bay");  // none: at the counter
+    auto bay = OptStringField(*body, "bay");  // none: at the counter
     if (!bay.ok()) return ErrorResponse(bay.status());
-    auto vehicle = OptText(*body, "vehicle");
+    auto vehicle = OptStringField(*body, "vehicle");
     if (!vehicle.ok()) return ErrorResponse(vehicle.status());
     kiosk::Response refused;
     auto order = verify(*who, *creds, &refused);

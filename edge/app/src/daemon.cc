@@ -858,11 +858,12 @@ void Daemon::Impl::AddRoutes() {
     return kiosk::Response::Json(200, R"({"status":"ready"})");
   };
   handlers.status = [this](const kiosk::Request&) { return kiosk::Response::Json(200, Status().dump()); };
-  AddApiRoutes(router, *auth, *inventory, *orders, {[this] {
-                 if (sync_client) sync_client->Kick();
-                 PublishOrdersChanged();
-                 PublishArrivalsChanged();
-               }},
+  AddApiRoutes(router, *auth, *inventory, *orders,
+               {[this] {
+                  if (sync_client) sync_client->Kick();
+                  PublishOrdersChanged();
+                },
+                [this] { PublishArrivalsChanged(); }},
                std::move(handlers), reports.get());
   // The pages: the associates' app at /app/. A store without them still
   // runs (the API and the handhelds' other clients need none), so a missing

@@ -27,6 +27,12 @@ core::Status LabelPrinter::QueueBagLabel(const std::string& station, const std::
   return QueuePrint(station, "bag_label", bag_id, "zpl", *zpl);
 }
 
+std::string CustomerText(const store::OrderRecord& o, const char* key) {
+  auto j = json::parse(o.customer_json, nullptr, false);
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
+  return j[key].get<std::string>();
+}
+
 namespace {
 
 const char* const kArrived = "order.customer_arrived";
@@ -36,12 +42,6 @@ const char* const kArrived = "order.customer_arrived";
 std::string BagRef(const store::OrderRecord& o) { return o.order_ref.empty() ? o.order_id : o.order_ref; }
 
 std::string OrderName(const store::OrderRecord& o) { return "order " + Shown(BagRef(o)); }
-
-std::string CustomerField(const store::OrderRecord& o, const char* key) {
-  auto j = json::parse(o.customer_json, nullptr, false);
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
-  return j[key].get<std::string>();
-}
 
 // "RUIZ A": the last name and first initial in upper-case ASCII, as printed
 // on a bag (no more of the customer than the counter needs).
@@ -54,8 +54,8 @@ std::string ShortName(const store::OrderRecord& o) {
     }
     return out;
   };
-  std::string last = ascii_upper(CustomerField(o, "last_name")).substr(0, 20);
-  const std::string first = ascii_upper(CustomerField(o, "first_name"));
+  std::string last = ascii_upper(CustomerText(o, "last_name")).substr(0, 20);
+  const std::string first = ascii_upper(CustomerText(o, "first_name"));
   if (!first.empty()) last += (last.empty() ? "" : " ") + first.substr(0, 1);
   return last;
 }
@@ -413,7 +413,7 @@ Result<WaitEstimate> OrderService::EstimateWait(int64_t arrival_id) {
   w.ready = order && order->state == core::OrderState::kReady;
   if (order) {
     w.order_ref = BagRef(*order);
-    w.first_name = CustomerField(*order, "first_name");
+    w.first_name = CustomerText(*order, "first_name");
   }
   if (arrival->state != store::ArrivalState::kWaiting) return w;
   ORD_ASSIGN_OR_RETURN(auto waiting, pickup_.WaitingArrivals());

@@ -53,6 +53,10 @@ struct OrderRouteHooks {
   // Called after every successful state-changing call (the daemon kicks the
   // outbox publisher and tells associates' screens); may be empty.
   std::function<void()> changed;
+  // Called, besides `changed`, after a successful pickup call (bags, arrivals,
+  // check-in, handover): the daemon tells the arrival screens and the kiosks.
+  // May be empty.
+  std::function<void()> arrivals_changed = nullptr;
 };
 // Adds the order work under /api/v1 (associates; assign and reassign need a
 // supervisor): the pick queue, orders, tasks (create, claim, release, assign,

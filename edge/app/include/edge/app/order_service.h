@@ -141,6 +141,10 @@ struct OrderOptions {
   int curbside_bays = 8;
 };
 
+// A text field of the order's customer object as routed ("first_name"),
+// or "" when it has none.
+std::string CustomerText(const store::OrderRecord& order, const char* key);
+
 // Pickup-code checks: after kPickupMaxWrongCodes wrong codes for an order
 // within kPickupLockWindow the handover locks until a supervisor overrides.
 inline constexpr int kPickupMaxWrongCodes = 5;
