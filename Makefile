@@ -18,7 +18,7 @@ CTEST_ARGS ?=
 DEV_DIR := build/dev
 REL_DIR := build/release
 
-.PHONY: all run test bench deb deps format build build-dev build-release clean test-tools
+.PHONY: all run run-daemon test bench deb deps format build build-dev build-release clean test-tools
 
 all: build-release
 
@@ -35,7 +35,14 @@ build-dev: deps
 
 build: build-release
 
+ifeq ($(CONFIG),)
 run: build-release
+	@exec packaging/demo/run-demo.sh $(REL_DIR)
+else
+run: run-daemon
+endif
+
+run-daemon: build-release
 	@echo "storeedge: starting storeedged$(if $(CONFIG), with $(CONFIG), on its embedded defaults) — Ctrl-C stops it"
 	@echo "storeedge: status: http://127.0.0.1:8080/api/v1/status  (or: $(REL_DIR)/edge/app/storeedgectl status)"
 	exec $(REL_DIR)/edge/app/storeedged $(if $(CONFIG),--config $(CONFIG))

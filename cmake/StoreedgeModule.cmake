@@ -11,12 +11,14 @@
 #   drivers -> core, log          (+ libusb, CUPS)
 #   kiosk   -> core, log          (+ Boost.Beast, JSON)
 #   app     -> everything
+#   sim     -> core               (+ JSON; its program + Paho): the simulated OMS
 set(_storeedge_allowed_core "")
 set(_storeedge_allowed_log "")
 set(_storeedge_allowed_store "storeedge_core;storeedge_log")
 set(_storeedge_allowed_sync "storeedge_core;storeedge_log")
 set(_storeedge_allowed_drivers "storeedge_core;storeedge_log")
 set(_storeedge_allowed_kiosk "storeedge_core;storeedge_log")
+set(_storeedge_allowed_sim "storeedge_core")
 set(_storeedge_allowed_app "storeedge_core;storeedge_log;storeedge_store;storeedge_sync;storeedge_drivers;storeedge_kiosk")
 
 function(storeedge_module)

@@ -24,8 +24,11 @@ test_pkgs=(
   # tests/packaging/deb_test.sh: lintian, systemd-analyze, udevadm, man;
   # adduser for the package's postinst when it installs the .deb.
   lintian systemd udev adduser man-db
+  # bench/http_bench.cc: the HTTP API under load.
+  wrk
 )
-runtime_pkgs=(mosquitto)
+# The demo (make run): its broker and its printers' private cupsd.
+runtime_pkgs=(mosquitto cups-daemon cups-client)
 
 case "${1:-}" in
   --runtime) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}") ;;

@@ -163,6 +163,8 @@ void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& in
   router.Add("GET", "/healthz", std::move(daemon.healthz));
   router.Add("GET", "/readyz", std::move(daemon.readyz));
   router.Add("GET", "/api/v1/status", std::move(daemon.status));
+  if (daemon.station_scan)
+    router.Add("POST", "/api/v1/stations/{station}/scans", std::move(daemon.station_scan));
 }
 
 }  // namespace edge::app

@@ -1,6 +1,10 @@
 #include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -45,10 +49,13 @@ constexpr const char* kUsage =
     "                    a report of the store's data (orders, fulfilment, rejections,\n"
     "                    picking, curbside, pickups, returns, adjustments), read-only\n"
     "                    on the database (storeedgectl report --help)\n"
+    "  scan STATION CODE a scan at STATION as if its scanner read CODE (the station's\n"
+    "                    screen acts on it); uses the daemon's control token in\n"
+    "                    [store] data_dir, so run it as root or the service user\n"
     "\n"
     "  --config PATH     the config: the daemon's address ([http] listen) and, for\n"
-    "                    user, kiosk, inventory, backup, restore and report, the\n"
-    "                    database ([store])\n"
+    "                    user, kiosk, inventory, backup, restore, report and scan,\n"
+    "                    the data dir ([store])\n"
     "  --url URL         the daemon's address (default http://127.0.0.1:8080)\n"
     "\n"
     "Exit codes: 0 ok, 1 the daemon answered with an error (or, for the commands\n"
@@ -176,6 +183,54 @@ int Status(const Target& t, bool as_json) {
   return 0;
 }
 
+std::string PathSegment(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// storeedgectl scan STATION CODE: POST /api/v1/stations/STATION/scans with
+// the daemon's control token (written at each start in its data dir).
+int Scan(const Config& config, const Target& t, const std::vector<std::string>& args) {
+  if (args.size() != 3) return Usage("scan: usage: storeedgectl [--config FILE] scan STATION CODE");
+  const std::string path = config.store.data_dir + "/control.token";
+  std::ifstream f(path);
+  std::string token;
+  if (!f || !std::getline(f, token) || token.empty()) {
+    std::fprintf(stderr,
+                 "storeedgectl: cannot read the daemon's control token %s (%s)\n"
+                 "  Run as root or the service user, with the daemon's --config, while it runs.\n",
+                 path.c_str(), f ? "empty" : std::strerror(errno));
+    return 3;
+  }
+  auto r = kiosk::HttpRequest(t.host, t.port, "POST", "/api/v1/stations/" + PathSegment(args[1]) + "/scans",
+                              json{{"code", args[2]}}.dump(), {{"Authorization", "Bearer " + token}},
+                              std::chrono::seconds(5));
+  if (!r.ok()) {
+    std::fprintf(stderr, "storeedgectl: cannot reach storeedged at %s (%s)\n", t.Url().c_str(),
+                 r.status().message().c_str());
+    return 3;
+  }
+  json j = json::parse(r->body, nullptr, false);
+  if (r->status != 200) {
+    const std::string message =
+        j.is_object() && j.contains("error") ? Str(j["error"]["message"]) : r->body.substr(0, 200);
+    std::fprintf(stderr, "storeedgectl: scan refused (%d): %s\n", r->status, message.c_str());
+    return 1;
+  }
+  std::printf("%s: scanned %s (%s)\n", args[1].c_str(), args[2].c_str(),
+              j.is_object() ? Str(j["kind"]).c_str() : "?");
+  return 0;
+}
+
 }  // namespace
 
 int CtlMain(int argc, char** argv) {
@@ -232,6 +287,7 @@ int CtlMain(int argc, char** argv) {
   if (args[0] == "backup") return CtlBackupCommand(config, args);
   if (args[0] == "restore") return CtlRestoreCommand(config, args);
   if (args[0] == "report") return CtlReportCommand(config, args);
+  if (args[0] == "scan") return Scan(config, target, args);
   return Usage("unknown command '" + args[0] + "' (see --help)");
 }
 

@@ -1,5 +1,7 @@
 #include "edge/app/daemon.h"
 
+#include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +95,10 @@ struct Daemon::Impl {
   std::chrono::steady_clock::time_point drain_deadline{};
   bool stopping = false;
   int exit_code = kExitOk;
+  // The local control token (<data_dir>/control.token, 0600): whoever can
+  // read the daemon's data dir (root, the service user) may use the control
+  // routes, e.g. `storeedgectl scan`. New at every start.
+  std::string control_token;
 
   void AddRoutes();
   void AddMetrics();
@@ -107,6 +113,8 @@ struct Daemon::Impl {
   core::Status StartSync();
   core::Status StartScanners();
   void OnScan(const drivers::ScanEvent& e);
+  core::Status WriteControlToken();
+  kiosk::Response StationScan(const kiosk::Request& req);
   json ScannersJson();
   json PrintersJson();
   void PruneOutbox();
@@ -179,6 +187,10 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
     return nullptr;
   }
   impl->store = std::move(st).value();
+  if (core::Status s = impl->WriteControlToken(); !s.ok()) {
+    *error = {kExitStorage, s.message()};
+    return nullptr;
+  }
   log::Info("store.opened")
       .Kv("path", so.path)
       .Kv("schema", impl->store->schema_version())
@@ -540,6 +552,65 @@ void Daemon::Impl::OnScan(const drivers::ScanEvent& e) {
   }
 }
 
+core::Status Daemon::Impl::WriteControlToken() {
+  control_token = HexEncode(RandomBytes(32));
+  const std::string path = config.store.data_dir + "/control.token";
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  bool ok = fd >= 0;
+  if (ok) {
+    const std::string line = control_token + "\n";
+    ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ok = ::close(fd) == 0 && ok;
+  }
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return core::Status::IoError("control token " + path + ": cannot write: " + why);
+  }
+  return core::Status::Ok();
+}
+
+// POST /api/v1/stations/{station}/scans {"code"}: a scan as if the station's
+// scanner read it (the station's screen acts on it), for trying a station
+// without its scanner and for the demo. A supervisor, or the local control
+// token (storeedgectl scan).
+kiosk::Response Daemon::Impl::StationScan(const kiosk::Request& req) {
+  const std::string header = req.Header("authorization");
+  const std::string bearer = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : "";
+  core::Actor who{"storeedgectl", core::Role::kSupervisor};
+  if (bearer.size() != control_token.size() ||
+      CRYPTO_memcmp(bearer.data(), control_token.data(), bearer.size()) != 0) {
+    auto a = Authorize(*auth, req, core::Role::kSupervisor);
+    if (!a.ok()) return ErrorResponse(a.status());
+    who = *a;
+  }
+  const std::string station = req.params.at("station");
+  std::string names;
+  bool known = false;
+  for (const StationConfig& st : config.stations) {
+    known = known || st.name == station;
+    names += (names.empty() ? "" : ", ") + st.name;
+  }
+  if (!known) {
+    return ErrorResponse(core::Status::NotFound("no station '" + station + "'; the stations are " +
+                                                (names.empty() ? "(none configured)" : names)));
+  }
+  auto body = JsonBody(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto code = StringField(*body, "code");
+  if (!code.ok()) return ErrorResponse(code.status());
+  if (code->empty() || code->size() > 512) {
+    return ErrorResponse(core::Status::InvalidArgument("field 'code': must be 1 to 512 characters"));
+  }
+  const drivers::ScanEvent e{station, "simulated by " + who.id, *code, "", core::ParseScan(*code)};
+  OnScan(e);
+  if (!e.scan.ok()) return ErrorResponse(e.scan.status());
+  return JsonResponse(
+      {{"station", station}, {"kind", std::string(core::ScanKindName(e.scan->kind))}, {"by", who.id}});
+}
+
 core::Status Daemon::Impl::StartServices() {
   auth = std::make_unique<AuthService>(*store, clock);
   const Config& c = config;
@@ -858,6 +929,7 @@ void Daemon::Impl::AddRoutes() {
     return kiosk::Response::Json(200, R"({"status":"ready"})");
   };
   handlers.status = [this](const kiosk::Request&) { return kiosk::Response::Json(200, Status().dump()); };
+  handlers.station_scan = [this](const kiosk::Request& req) { return StationScan(req); };
   AddApiRoutes(router, *auth, *inventory, *orders,
                {[this] {
                   if (sync_client) sync_client->Kick();

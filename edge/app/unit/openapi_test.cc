@@ -110,8 +110,8 @@ class OpenApi : public ::testing::Test {
     // stand-ins take their place (the test never dispatches).
     const kiosk::Handler stand_in = [](const kiosk::Request&) { return kiosk::Response::Json(200, "{}"); };
     reports_ = std::make_unique<ReportService>(store_->db(), clock_);
-    AddApiRoutes(router_, *auth_, *inventory_, *orders_, {}, {stand_in, stand_in, stand_in, stand_in},
-                 reports_.get());
+    AddApiRoutes(router_, *auth_, *inventory_, *orders_, {},
+                 {stand_in, stand_in, stand_in, stand_in, stand_in}, reports_.get());
 
     const std::string text = ReadText(kSpecPath);
     ASSERT_FALSE(text.empty()) << "cannot read " << kSpecPath;

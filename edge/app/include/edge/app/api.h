@@ -86,6 +86,9 @@ struct DaemonRouteHandlers {
   kiosk::Handler healthz;  // GET /healthz
   kiosk::Handler readyz;   // GET /readyz
   kiosk::Handler status;   // GET /api/v1/status
+  // POST /api/v1/stations/{station}/scans: a scan as if the station's scanner
+  // read it (the daemon owns the scanners and the control token).
+  kiosk::Handler station_scan = nullptr;
 };
 
 class ReportService;
