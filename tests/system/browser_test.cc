@@ -9,6 +9,7 @@
 // printing "STEP name" on its stdout, a FIFO read here; every wait on either
 // side is for a condition, with a deadline.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "edge/testing/central.h"
 #include "edge/testing/daemon.h"
 #include "edge/testing/mosquitto.h"
+#include "edge/testing/report_seed.h"
 
 namespace edge::testing {
 namespace {
@@ -185,6 +187,12 @@ class Api {
     if (!r.is_object() || !r.contains("token")) return false;
     token_ = r["token"].get<std::string>();
     return true;
+  }
+  // The answer as it came (status, body), e.g. a CSV; status 0 when none came.
+  kiosk::ClientResponse Raw(const std::string& method, const std::string& target) {
+    auto r =
+        kiosk::HttpRequest("127.0.0.1", port_, method, target, "", {{"Authorization", "Bearer " + token_}});
+    return r.ok() ? *r : kiosk::ClientResponse{};
   }
   // The JSON answer; {"status": N, "error": …} when it was not 2xx.
   json Call(const std::string& method, const std::string& target, const json& body = nullptr) {
@@ -444,6 +452,182 @@ TEST_F(BrowserTest, KioskReturnsToTheStartAfterInactivity) {
   BrowserScript browser(dir_, "kiosk_idle.mjs", env);
   const int code = browser.Wait();
   ASSERT_EQ(code, 0) << browser.Output() << "\ndaemon:\n" << daemon_->Stderr();
+}
+
+constexpr int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
+
+int64_t DayMs(int y, unsigned m, unsigned d) {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(sys_days(year_month_day{year{y}, month{m}, day{d}}).time_since_epoch())
+      .count();
+}
+
+// Three UTC days, 2026-03-02 to 2026-03-04, with figures known by hand:
+//   03-02  R1, R2 ship_from_store shipped; R3 bopis picked_up (its customer
+//          waited 10 min at the counter, announced in the app); R4 curbside
+//          picked_up (waited 4 min at bay 3, announced at the kiosk)
+//   03-03  R5 ship_from_store cancelled
+//   03-04  R6 same_day rejected; R7 bopis expired; R9 curbside picked_up
+//          (waited 7 min at bay 5, announced by an associate)
+// and two orders just outside the period (03-01 23:30, 03-05 00:30 UTC).
+SeedData KnownReportDays() {
+  const int64_t d1 = DayMs(2026, 3, 2), d2 = d1 + kDay, d3 = d2 + kDay;
+  auto order = [](std::string id, std::string kind, std::string state, int64_t routed) {
+    SeedOrder o;
+    o.id = std::move(id);
+    o.kind = std::move(kind);
+    o.state = std::move(state);
+    o.routed = routed;
+    o.closed_at = routed + 2 * kHour;
+    return o;
+  };
+  SeedData d;
+  d.orders = {order("R0", "ship_from_store", "shipped", d1 - 30 * kMin),
+              order("R1", "ship_from_store", "shipped", d1 + 9 * kHour),
+              order("R2", "ship_from_store", "shipped", d1 + 11 * kHour),
+              order("R3", "bopis", "picked_up", d1 + 12 * kHour),
+              order("R4", "curbside", "picked_up", d1 + 13 * kHour),
+              order("R5", "ship_from_store", "cancelled", d2 + 10 * kHour),
+              order("R6", "same_day", "rejected", d3 + 12 * kHour),
+              order("R7", "bopis", "expired", d3 + 15 * kHour),
+              order("R9", "curbside", "picked_up", d3 + 13 * kHour),
+              order("R8", "curbside", "picked_up", d3 + 24 * kHour + 30 * kMin)};
+  d.arrivals = {{"R4", "kiosk", "3", d1 + 14 * kHour, "served", d1 + 14 * kHour + 4 * kMin},
+                {"R3", "app", std::nullopt, d1 + 13 * kHour, "served", d1 + 13 * kHour + 10 * kMin},
+                {"R9", "associate", "5", d3 + 14 * kHour, "served", d3 + 14 * kHour + 7 * kMin}};
+  return d;
+}
+
+// A busy January 2026 (for the screenshots): everything in it happened by
+// 2026-02-10, long before the known days; orders still waiting for their
+// customer are made expired, so the daemon has nothing of it to expire.
+SeedData BusyJanuary() {
+  SeedData d = GenerateBusyStore(DayMs(2026, 1, 1), 31, 40, DayMs(2026, 2, 10), 10);
+  for (auto& o : d.orders) {
+    if (o.state == "ready") {
+      o.state = "expired";
+      o.closed_at = o.hold_until;
+    }
+  }
+  for (auto& a : d.arrivals) {
+    if (a.state == "waiting") a.state = "closed";
+  }
+  return d;
+}
+
+// (d) The supervisors' reports page: a supervisor sees every report of the
+// API; for the known days the charts' bars and points and the tables' cells
+// are the figures worked out above by hand; a table's CSV download is the
+// API's CSV; an empty period and an API error are shown; an associate gets no
+// Reports entry and a "supervisors only" message.
+TEST_F(BrowserTest, ReportsPageShowsKnownFiguresToSupervisorsOnly) {
+  auto add = RunProgram(dir_,
+                        {STOREEDGECTL_PATH, "--config", daemon_->config_path(), "user", "add", "sue",
+                         "--name", "Sue Park", "--role", "supervisor", "--pin-stdin"},
+                        "", "2468\n");
+  ASSERT_EQ(add.code, 0) << add.err;
+  // The store's local days are Tokyo's (UTC+9 all year), so that they differ
+  // from UTC days.
+  daemon_->process().Signal(SIGTERM);
+  ASSERT_EQ(daemon_->process().Wait(30s), 0) << daemon_->Stderr();
+  ASSERT_TRUE(daemon_->Start(30s, {{"TZ", "JST-9"}})) << daemon_->Stderr();
+  {
+    auto db = store::Database::Open(daemon_->db_path(), store::Database::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->Exec("PRAGMA busy_timeout=10000").ok());
+    ASSERT_NO_THROW(WriteSeed(**db, KnownReportDays()));
+    ASSERT_NO_THROW(WriteSeed(**db, BusyJanuary()));
+  }
+  Api sue(daemon_->port());
+  ASSERT_TRUE(sue.SignIn("sue", "2468"));
+  // The API's own list of reports, from its answer to an unknown one.
+  const auto unknown = sue.Raw("GET", "/api/v1/reports/nope?from=2026-03-02&to=2026-03-05");
+  ASSERT_EQ(unknown.status, 404) << unknown.body;
+  std::string list = json::parse(unknown.body)["error"]["message"].get<std::string>();
+  ASSERT_NE(list.find("the reports are "), std::string::npos) << list;
+  list = list.substr(list.find("the reports are ") + 16);
+  json names = json::array();
+  for (size_t at = 0; at <= list.size();) {
+    const size_t comma = std::min(list.find(", ", at), list.size());
+    names.push_back(list.substr(at, comma - at));
+    at = comma + 2;
+  }
+  ASSERT_EQ(names.size(), 8u) << names.dump();
+
+  const json expect = {
+      {"reports", names},
+      {"from", "2026-03-02"},
+      {"last", "2026-03-04"},
+      {"days", {"2026-03-02", "2026-03-03", "2026-03-04"}},
+      {"empty", json::array({"returns"})},
+      {"orders",
+       {{"series",
+         {{"ship_from_store", {2, 1, 0}},
+          {"bopis", {1, 0, 1}},
+          {"curbside", {1, 0, 1}},
+          {"same_day", {0, 0, 1}},
+          {"all", {4, 1, 3}}}},
+        // Tokyo's days: R0 falls on 03-02, R7 (15:00 UTC) on 03-05.
+        {"local_all", {5, 1, 2}},
+        {"table", "by_kind"},
+        // key, then the cells: kind, orders, accepted, picking, picked, packed, shipped, ready, picked_up,
+        // expired, cancelled, rejected
+        {"rows",
+         {{"ship_from_store", "ship from store", "3", "0", "0", "0", "0", "2", "0", "0", "0", "1", "0"},
+          {"bopis", "bopis", "2", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0"},
+          {"curbside", "curbside", "2", "0", "0", "0", "0", "0", "0", "2", "0", "0", "0"},
+          {"same_day", "same day", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1"},
+          {"(all)", "(all)", "8", "0", "0", "0", "0", "2", "0", "3", "1", "1", "1"}}}}},
+      {"curbside",
+       {{"series",
+         {{"arrivals", {2, 0, 1}}, {"wait_median_min", {4, nullptr, 7}}, {"wait_p90_min", {10, nullptr, 7}}}},
+        {"table", "by_source"},
+        // key, then the cells: source, arrivals, served, waiting, closed, wait median, p90, max (minutes)
+        {"rows",
+         {{"app", "app", "1", "1", "0", "0", "10.0", "10.0", "10.0"},
+          {"associate", "associate", "1", "1", "0", "0", "7.0", "7.0", "7.0"},
+          {"kiosk", "kiosk", "1", "1", "0", "0", "4.0", "4.0", "4.0"},
+          {"(all)", "(all)", "3", "3", "0", "0", "7.0", "10.0", "10.0"}}}}}};
+
+  const std::string downloads = dir_.File("downloads");
+  auto env = Env("");
+  env["STOREEDGE_SUPERVISOR"] = "sue";
+  env["STOREEDGE_SUPERVISOR_PIN"] = "2468";
+  env["STOREEDGE_EXPECT"] = expect.dump();
+  env["STOREEDGE_DOWNLOADS"] = downloads;
+  BrowserScript browser(dir_, "reports.mjs", env);
+  const int code = browser.Wait();
+  ASSERT_EQ(code, 0) << browser.Output() << "\ndaemon:\n" << daemon_->Stderr();
+
+  // What the page saved is the API's CSV of that table, and the figures above.
+  const std::map<std::string, std::string> csv = {
+      {"orders-by_kind",
+       "kind,orders,accepted,picking,picked,packed,shipped,ready,picked_up,expired,cancelled,rejected\r\n"
+       "ship_from_store,3,0,0,0,0,2,0,0,0,1,0\r\n"
+       "bopis,2,0,0,0,0,0,0,1,1,0,0\r\n"
+       "curbside,2,0,0,0,0,0,0,2,0,0,0\r\n"
+       "same_day,1,0,0,0,0,0,0,0,0,0,1\r\n"
+       "(all),8,0,0,0,0,2,0,3,1,1,1\r\n"},
+      {"orders-daily",
+       "day,ship_from_store,bopis,curbside,same_day,all\r\n"
+       "2026-03-02,2,1,1,0,4\r\n"
+       "2026-03-03,1,0,0,0,1\r\n"
+       "2026-03-04,0,1,1,1,3\r\n"},
+      {"curbside-by_source",
+       "source,arrivals,served,waiting,closed,wait_median_min,wait_p90_min,wait_max_min\r\n"
+       "app,1,1,0,0,10.0,10.0,10.0\r\n"
+       "associate,1,1,0,0,7.0,7.0,7.0\r\n"
+       "kiosk,1,1,0,0,4.0,4.0,4.0\r\n"
+       "(all),3,3,0,0,7.0,10.0,10.0\r\n"}};
+  for (const auto& [file, want] : csv) {
+    const std::string report = file.substr(0, file.find('-')), table = file.substr(file.find('-') + 1);
+    const auto api = sue.Raw("GET", "/api/v1/reports/" + report +
+                                        "?from=2026-03-02&to=2026-03-05&days=utc&format=csv&table=" + table);
+    ASSERT_EQ(api.status, 200) << api.body;
+    const std::string saved = ReadFile(downloads + "/" + file + ".csv");
+    EXPECT_EQ(saved, api.body) << file;
+    EXPECT_EQ(saved, want) << file;
+  }
 }
 
 }  // namespace

@@ -7,8 +7,11 @@
 //   { route: 'pick', title: 'Pick', nav: false,
 //     mount(root, {params, app}) → { onScan(text, source), onMessage(msg), unmount() } }
 // `params` are the hash's segments after the route; every returned hook is
-// optional. Scans (wedge or the station's USB scanner) and stream messages go
-// to the screen on display.
+// optional. `roles: ['supervisor']` lists the screen in the navigation only
+// for those roles (the session's role, from sign-in); the screen itself
+// tells anyone else it is not for them, and the API refuses them anyway.
+// Scans (wedge or the station's USB scanner) and stream messages go to the
+// screen on display.
 
 import { session, signOut, whenSignedOut } from './api.js';
 import { h, fill } from './dom.js';
@@ -83,7 +86,8 @@ function showStation() {
 }
 
 function renderNav(active) {
-  fill(nav, screens.filter((s) => s.nav).map((s) =>
+  const role = session()?.role;
+  fill(nav, screens.filter((s) => s.nav && (!s.roles || s.roles.includes(role))).map((s) =>
     h('a', { href: `#/${s.route}`, 'aria-current': s.route === active ? 'page' : false }, s.title)));
 }
 

@@ -65,6 +65,7 @@ export default {
     }
 
     function render(q, pickTasks, packTasks, restockTasks, handoverTasks, stageTasks) {
+      if (!orders.isConnected) return;  // answered after the associate went to another screen
       fill(handovers, handoverTasks.length ? handoverTasks.map((t) => h('li', { 'data-task': t.task_id, 'data-order': t.order_id, class: 'urgent' },
         h('div', { class: 'what' }, h('span', { class: 'tag urgent' }, 'Urgent'), ' ',
           h('strong', {}, `Hand over order ${t.order_id}`), ' ', taskWho(t)),
@@ -156,7 +157,7 @@ export default {
             get('/tasks?kind=handover'), get('/tasks?kind=stage')]);
           render(q, p.tasks, k.tasks, r.tasks, ho.tasks, st.tasks);
         } catch (e) {
-          if (!(e instanceof ApiError && e.status === 401)) feedback.bad(e.message);
+          if (orders.isConnected && !(e instanceof ApiError && e.status === 401)) feedback.bad(e.message);
         }
       })();
       await loading;
