@@ -13,6 +13,7 @@
 #include "edge/testing/central.h"
 #include "edge/testing/cupsd.h"
 #include "edge/testing/daemon.h"
+#include "edge/testing/eventually.h"
 #include "edge/testing/mosquitto.h"
 
 namespace edge::testing {
@@ -159,6 +160,19 @@ TEST(ShipFromStore, RoutedPickedPackedLabelledPrintedAndHandedOff) {
   }
   ASSERT_EQ(jobs.size(), 1u) << daemon.Stderr();
   EXPECT_EQ(jobs[0].data, zpl);
+  // Once CUPS reports the job completed, /metrics counts it.
+  const std::string printed =
+      "storeedge_prints_total{station=\"pack-1\",kind=\"carrier_label\",result=\"completed\"} 1\n";
+  std::string metrics;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto m = daemon.Get("/metrics");
+        if (m.ok()) metrics = m->body;
+        return metrics.find(printed) != std::string::npos;
+      },
+      30s));
+  EXPECT_NE(metrics.find(printed), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("storeedge_printer_ready{station=\"pack-1\"} 1\n"), std::string::npos) << metrics;
 
   // The packer scans the label on the package; the driver takes it.
   api.Call("POST", "/api/v1/packages/" + package_id + "/label/verify", {{"scan", "1Z999AA10123456784"}});

@@ -119,7 +119,11 @@ json TaskJson(const store::TaskRecord& t) {
           {"order_id", Text(t.order_id)},
           {"created_by", t.created_by},
           {"created_at", Time(t.created_ms)},
-          {"updated_at", Time(t.updated_ms)}};
+          {"updated_at", Time(t.updated_ms)},
+          {"started_at", Time(t.started_ms)},
+          {"finished_at", Time(t.finished_ms)},
+          {"urgent", t.urgent},
+          {"escalated_at", Time(t.escalated_at_ms)}};
 }
 
 json PickRecordJson(const store::PickRecord& r) {
@@ -318,7 +322,7 @@ void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orde
     core::TaskKind kind = core::TaskKind::kPick;
     if (auto k = req.query.find("kind"); k != req.query.end() && !core::ParseTaskKind(k->second, &kind)) {
       return ErrorResponse(Status::InvalidArgument(
-          "query parameter 'kind' must be pick, pack or restock, got '" + k->second + "'"));
+          "query parameter 'kind' must be pick, pack, restock, stage or handover, got '" + k->second + "'"));
     }
     auto tasks = orders.ActiveTasks(kind);
     if (!tasks.ok()) return ErrorResponse(tasks.status());

@@ -95,6 +95,8 @@ struct Daemon::Impl {
   std::chrono::steady_clock::time_point drain_deadline{};
   bool stopping = false;
   int exit_code = kExitOk;
+  // The link's state last told to the screens (the stream's "sync" channel).
+  std::string told_sync_state;
   // The local control token (<data_dir>/control.token, 0600): whoever can
   // read the daemon's data dir (root, the service user) may use the control
   // routes, e.g. `storeedgectl scan`. New at every start.
@@ -113,6 +115,7 @@ struct Daemon::Impl {
   core::Status StartSync();
   core::Status StartScanners();
   void OnScan(const drivers::ScanEvent& e);
+  void PublishSyncChanged();
   core::Status WriteControlToken();
   kiosk::Response StationScan(const kiosk::Request& req);
   json ScannersJson();
@@ -201,6 +204,15 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
   {
     drivers::PrintServiceOptions po = PrintServiceOptionsFor(c);
     Impl* self = impl.get();
+    // Finished jobs by station, kind and outcome: print errors show in
+    // /metrics as result="failed" (or "cancelled").
+    po.on_job = [self](const drivers::PrintJob& job) {
+      if (!drivers::IsFinished(job.state)) return;
+      self->metrics.Count("storeedge_prints_total",
+                          {{"station", job.station},
+                           {"kind", job.kind},
+                           {"result", std::string(drivers::PrintJobStateName(job.state))}});
+    };
     po.on_station = [self](const drivers::StationPrinterStatus&) {
       if (self->http) {
         self->http->Publish("stations",
@@ -724,6 +736,7 @@ void Daemon::Impl::InventoryTick() {
       sync_client->Kick();
     }
   }
+  PublishSyncChanged();
   if (++inventory_ticks % 120 == 0) {
     if (auto r = inventory->DiscardAbandonedSnapshots(); !r.ok()) {
       log::Warn("inventory.snapshot_discard_failed").Kv("error", r.status().message());
@@ -748,6 +761,21 @@ void Daemon::Impl::LabelTick(bool reschedule) {
   label_timer.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !stopping) LabelTick();
   });
+}
+
+// Tells the associates' screens at once when the link to the OMS goes down
+// or comes back (their banner), instead of leaving it to their next poll.
+void Daemon::Impl::PublishSyncChanged() {
+  if (!http || !sync_client) return;
+  const sync::SyncStatus s = sync_client->GetStatus();
+  const std::string told = s.state + (s.connected ? "/connected" : "/disconnected");
+  if (told == told_sync_state) return;
+  told_sync_state = told;
+  http->Publish("sync", json{{"type", "sync"},
+                             {"state", s.state},
+                             {"connected", s.connected},
+                             {"outbox_depth", s.outbox_depth ? json(*s.outbox_depth) : json(nullptr)}}
+                            .dump());
 }
 
 void Daemon::Impl::PublishOrdersChanged() {
@@ -899,6 +927,13 @@ void Daemon::Impl::AddMetrics() {
     m.Gauge("storeedge_uptime_seconds", {},
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_mono).count());
     if (http) m.Gauge("storeedge_websocket_clients", {}, static_cast<double>(http->websocket_clients()));
+    if (printing) {
+      for (const auto& st : printing->Stations()) {
+        m.Gauge("storeedge_printer_ready", {{"station", st.station}}, st.ready() ? 1.0 : 0.0);
+        m.Gauge("storeedge_print_jobs_unfinished", {{"station", st.station}},
+                static_cast<double>(st.unfinished_jobs));
+      }
+    }
   });
 }
 

@@ -233,6 +233,9 @@ TEST_F(ApiOrders, ShipFromStoreEndToEnd) {
   EXPECT_REPLY(r, 200);
   ASSERT_EQ(r.body["tasks"].size(), 1u) << r;
   EXPECT_EQ(r.body["tasks"][0]["order_id"], "O-1001");
+  EXPECT_EQ(r.body["tasks"][0]["urgent"], false);
+  EXPECT_EQ(r.body["tasks"][0]["started_at"], nullptr);
+  EXPECT_EQ(r.body["tasks"][0]["finished_at"], nullptr);
   EXPECT_EQ(Get("/api/v1/tasks?kind=pick").body["tasks"], json::array());
 
   // Pack shoes and socks into one box.
@@ -518,7 +521,8 @@ TEST_F(ApiOrders, BadRequestsAre400NamingTheField) {
       {"POST", "/api/v1/tasks", R"({"order_ids":["O-1","O-1"]})", "field 'order_ids[1]'"},
       {"POST", "/api/v1/tasks", R"({"order_ids":["1","2","3","4","5","6","7","8","9","10","11","12","13"]})",
        "field 'order_ids'"},
-      {"GET", "/api/v1/tasks?kind=box", "", "query parameter 'kind'"},
+      {"GET", "/api/v1/tasks?kind=box", "",
+       "'kind' must be pick, pack, restock, stage or handover, got 'box'"},
       {"GET", "/api/v1/tasks/abc", "", "'task_id'"},
       {"GET", "/api/v1/tasks/-3", "", "'task_id'"},
       {"GET", "/api/v1/tasks/12x", "", "'task_id'"},

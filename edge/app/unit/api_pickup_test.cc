@@ -102,6 +102,13 @@ TEST_F(ApiPickup, KioskCheckInShowsOnlyAFirstNameAndIsLimitedPerOrderRef) {
       Call("GET", "/api/v1/kiosk/arrivals/" + std::to_string(arrival), nullptr, kiosk_token_);
   EXPECT_EQ(status, 200);
   EXPECT_EQ(body["state"], "waiting");
+  // The check-in made an urgent handover task, not escalated yet.
+  std::tie(status, body) = Call("GET", "/api/v1/tasks", nullptr, ana_token_, {{"kind", "handover"}});
+  ASSERT_EQ(status, 200) << body.dump();
+  ASSERT_EQ(body["tasks"].size(), 1u) << body.dump();
+  EXPECT_EQ(body["tasks"][0]["urgent"], true);
+  EXPECT_EQ(body["tasks"][0]["escalated_at"], nullptr);
+  EXPECT_EQ(body["tasks"][0]["started_at"], nullptr);
   // Three tries of W-O-1 so far this minute; three more, and the 7th is
   // refused with 429.
   for (int i = 0; i < 3; ++i) {
