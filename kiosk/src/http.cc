@@ -325,8 +325,22 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server->options.body_limit_bytes);
     parser_->header_limit(server->options.header_limit_bytes);
-    stream_.expires_after(first ? server->options.read_timeout : server->options.idle_timeout);
     busy_ = false;
+    if (first || buffer_.size() > 0) return ReadMessage(server->options.read_timeout);
+    // A kept-alive connection may idle until its next request begins; from
+    // its first byte on, the request has the request timeout like any other.
+    stream_.expires_after(server->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              if (auto server = self->server_.lock())
+                                self->ReadMessage(server->options.read_timeout);
+                            });
+  }
+
+  void ReadMessage(std::chrono::steady_clock::duration timeout) {
+    stream_.expires_after(timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
