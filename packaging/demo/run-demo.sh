@@ -251,7 +251,7 @@ cat <<BANNER
   status, metrics   $url/api/v1/status   $url/metrics
                     $rel_ctl --config $rel_demo/storeedge.toml status
   simulate a scan   $rel_ctl --config $rel_demo/storeedge.toml scan pack-1 CODE
-                    (CODE: an item's barcode, e.g. $(sed -n 2p "$demo/catalogue.csv" | cut -d, -f3 | cut -d';' -f1) —
+                    (CODE: an item's barcode, e.g. $(grep -o -m1 '50123451[0-9]\{5\}' "$demo/catalogue.csv") —
                     the catalogue is $rel_demo/catalogue.csv — or a location, a package label…)
   printed labels    $rel_demo/labels/<printer>/   logs: $rel_demo/*.log
   ─────────────────────────────────────────────────────────────────────────
@@ -261,7 +261,7 @@ cat <<BANNER
 BANNER
 
 # The OMS's side of the conversation, from its first line; tail stops with it.
-tail -n +1 -F --pid="${pid[sim]}" "$demo/oms.log" 2>/dev/null | grep -v ' subscribed' &
+tail -n +1 -F --pid="${pid[sim]}" "$demo/oms.log" 2>/dev/null | grep --line-buffered -v ' subscribed' &
 pid[tail]=$!
 
 # Runs until Ctrl-C, or until one of the parts stops by itself.

@@ -63,6 +63,7 @@ TEST(Demo, ComesUpRoutesOrdersAnswersScansAndStopsCleanlyOnCtrlC) {
   EXPECT_NE(banner.find("ana / PIN 1234"), std::string::npos);
   EXPECT_NE(banner.find("sam / PIN 9999"), std::string::npos);
   EXPECT_NE(banner.find("scan pack-1 CODE"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(banner, std::regex("e\\.g\\. 50123451\\d{5} "))) << banner;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(banner, m, std::regex("/kiosk/\\?token=([0-9a-f]+)"))) << banner;
   const std::string kiosk_token = m[1];
