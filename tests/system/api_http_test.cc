@@ -773,9 +773,15 @@ TEST_F(ApiHttpTest, KioskLookupIsLimitedPerKioskAndPerOrderRef) {
     ASSERT_NE(retry, r.headers.end()) << what;
     EXPECT_GT(std::atoi(retry->second.c_str()), 0) << retry->second;
   };
-  // Per order ref: six tries a minute (refs that match nothing: 404 each).
-  for (int i = 0; i < 6; ++i)
-    ExpectError("ref try " + std::to_string(i), lookup(1, "W-NOPE-1"), 404, "not_found");
+  // Per order ref: six tries a minute. A ref that matches nothing answers
+  // like a real order's wrong codes: 404 four times, then 403 (locked).
+  for (int i = 0; i < 6; ++i) {
+    if (i < 4) {
+      ExpectError("ref try " + std::to_string(i), lookup(1, "W-NOPE-1"), 404, "not_found");
+    } else {
+      ExpectError("ref try " + std::to_string(i), lookup(1, "W-NOPE-1"), 403, "permission_denied");
+    }
+  }
   expect_limited("7th try of one ref", lookup(1, "W-NOPE-1"));
   // The check-in shares the limit; another kiosk is refused the ref too;
   // another ref is still answered.

@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "api_json.h"
 #include "edge/app/api.h"
@@ -114,11 +115,16 @@ class RateLimiter {
   bool Allow(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     const auto now = std::chrono::steady_clock::now();
-    for (auto it = log_.begin(); it != log_.end();) {
-      while (!it->second.empty() && now - it->second.front() >= window_) it->second.pop_front();
-      it = it->second.empty() ? log_.erase(it) : std::next(it);
+    // Other keys' old tries are swept once a window, not on every call.
+    if (now - last_sweep_ >= window_) {
+      for (auto it = log_.begin(); it != log_.end();) {
+        while (!it->second.empty() && now - it->second.front() >= window_) it->second.pop_front();
+        it = it->second.empty() ? log_.erase(it) : std::next(it);
+      }
+      last_sweep_ = now;
     }
     auto& q = log_[key];
+    while (!q.empty() && now - q.front() >= window_) q.pop_front();
     if (q.size() >= limit_) return false;
     q.push_back(now);
     return true;
@@ -128,7 +134,32 @@ class RateLimiter {
   std::mutex mu_;
   size_t limit_;
   std::chrono::steady_clock::duration window_;
+  std::chrono::steady_clock::time_point last_sweep_{};
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> log_;
+};
+
+// Refs typed at the kiosk that match no pickup order. They are refused like
+// a real order's wrong codes: the fifth within 15 minutes "locks" the ref
+// with the very answer a locked order gives, so the kiosk cannot be used to
+// tell which refs exist. In memory (a restart forgets them), at most 10,000.
+class UnknownRefs {
+ public:
+  bool Locked(const std::string& ref) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return locked_.count(ref) > 0;
+  }
+  // Records a wrong try; true when it locks the ref.
+  bool Fail(const std::string& ref) {
+    if (tries_.Allow(ref)) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (locked_.size() < 10000) locked_.insert(ref);
+    return true;
+  }
+
+ private:
+  RateLimiter tries_{kPickupMaxWrongCodes - 1, kPickupLockWindow};
+  std::mutex mu_;
+  std::set<std::string> locked_;
 };
 
 kiosk::Response TooMany(const std::string& what) {
@@ -381,42 +412,43 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
 
   auto per_kiosk = std::make_shared<RateLimiter>(20, std::chrono::minutes(1));
   auto per_ref = std::make_shared<RateLimiter>(6, std::chrono::minutes(1));
+  auto unknown_refs = std::make_shared<UnknownRefs>();
   // Finds the order a customer named and checks their code; the response
-  // to a wrong ref and a wrong code is the same, so the kiosk cannot be used
-  // to learn which refs exist.
-  auto verify = [&orders, per_kiosk, per_ref](const core::Actor& kiosk_actor, const KioskCredentials& c,
-                                              kiosk::Response* refused) -> std::optional<store::OrderRecord> {
+  // to a wrong ref and a wrong code is the same, and so is the lock after
+  // the fifth, so the kiosk cannot be used to learn which refs exist.
+  auto verify = [&orders, per_kiosk, per_ref, unknown_refs](
+                    const core::Actor& kiosk_actor, const KioskCredentials& c,
+                    kiosk::Response* refused) -> std::optional<store::OrderRecord> {
     if (!per_kiosk->Allow(kiosk_actor.id) || !per_ref->Allow(c.order_ref)) {
       *refused = TooMany("pickup lookup");
       return std::nullopt;
     }
-    auto found = orders.FindPickupOrders(c.order_ref);
     const Status unknown = Status::NotFound("no order ready for pickup matches this order number and code");
-    if (!found.ok() || found->empty() || c.order_ref.rfind("SE1:", 0) == 0) {
-      *refused = ErrorResponse(unknown);
+    const Status locked =
+        Status::PermissionDenied("too many wrong codes for this order: please ask at the counter");
+    if (unknown_refs->Locked(c.order_ref)) {
+      *refused = ErrorResponse(locked);
       return std::nullopt;
     }
+    auto not_found = [&] {
+      *refused = ErrorResponse(unknown_refs->Fail(c.order_ref) ? locked : unknown);
+      return std::nullopt;
+    };
+    auto found = orders.FindPickupOrders(c.order_ref);
+    if (!found.ok() || found->empty() || c.order_ref.rfind("SE1:", 0) == 0) return not_found();
     std::optional<store::OrderRecord> match;
     for (const auto& o : *found) {
       if (o.order_ref == c.order_ref || o.order_id == c.order_ref) match = o;
     }
-    if (!match) {
-      *refused = ErrorResponse(unknown);
-      return std::nullopt;
-    }
+    if (!match) return not_found();
     auto check = orders.CheckPickupCode(match->order_id, c.pickup_code, "kiosk", kiosk_actor);
     if (!check.ok()) {
-      *refused = check.status().code() == core::StatusCode::kPermissionDenied
-                     ? ErrorResponse(Status::PermissionDenied(
-                           "too many wrong codes for this order: please ask at the counter"))
-                     : ErrorResponse(check.status());
+      *refused = check.status().code() == core::StatusCode::kPermissionDenied ? ErrorResponse(locked)
+                                                                              : ErrorResponse(check.status());
       return std::nullopt;
     }
     if (!check->ok) {
-      *refused = ErrorResponse(
-          check->locked
-              ? Status::PermissionDenied("too many wrong codes for this order: please ask at the counter")
-              : unknown);
+      *refused = ErrorResponse(check->locked ? locked : unknown);
       return std::nullopt;
     }
     return match;

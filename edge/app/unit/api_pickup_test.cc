@@ -133,6 +133,26 @@ TEST_F(ApiPickup, KioskCheckInShowsOnlyAFirstNameAndIsLimitedPerOrderRef) {
   EXPECT_EQ(status, 400);
 }
 
+TEST_F(ApiPickup, AtTheKioskAnUnknownRefAnswersAndLocksExactlyLikeARealOrdersWrongCodes) {
+  ReadyOrder("O-1", "482915");
+  // Five wrong tries each: a real order (wrong code) and a ref that matches
+  // nothing. The answers must not tell them apart, the fifth locking both.
+  std::vector<std::pair<int, json>> real, unknown;
+  for (int i = 0; i < 6; ++i) {
+    real.push_back(Call("POST", "/api/v1/kiosk/lookup", {{"order_ref", "W-O-1"}, {"pickup_code", "000000"}},
+                        kiosk_token_));
+    unknown.push_back(Call("POST", "/api/v1/kiosk/lookup",
+                           {{"order_ref", "W-O-9"}, {"pickup_code", "000000"}}, kiosk_token_));
+  }
+  for (int i = 0; i < 6; ++i) {
+    SCOPED_TRACE("try " + std::to_string(i + 1));
+    EXPECT_EQ(real[i].first, i < 4 ? 404 : 403) << real[i].second.dump();
+    EXPECT_EQ(unknown[i], real[i]) << unknown[i].second.dump() << " vs " << real[i].second.dump();
+  }
+  EXPECT_EQ(real[4].second["error"]["message"],
+            "too many wrong codes for this order: please ask at the counter");
+}
+
 TEST_F(ApiPickup, CounterFindsChecksAndHandsOverWithRoleChecks) {
   const auto bags = ReadyOrder("O-2", "13572468");
   ReadyOrder("O-3", "24682468");
