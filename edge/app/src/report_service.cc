@@ -15,6 +15,8 @@
 #include <set>
 #include <tuple>
 
+#include "edge/core/csv.h"
+
 namespace edge::app {
 
 namespace {
@@ -956,14 +958,7 @@ namespace {
 
 std::string CsvField(const json& cell) {
   if (cell.is_null()) return "";
-  const std::string s = cell.is_string() ? cell.get<std::string>() : cell.dump();
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
+  return core::CsvField(cell.is_string() ? cell.get<std::string>() : cell.dump());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "edge/core/csv.h"
 #include "edge/core/gtin.h"
 
 namespace edge::sim {
@@ -143,22 +144,10 @@ std::vector<CatalogueItem> MakeCatalogue(size_t n, uint64_t seed) {
   return out;
 }
 
-namespace {
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-}  // namespace
-
 std::string CatalogueCsv(const std::vector<CatalogueItem>& items) {
   std::string out = "sku,description,gtins,location,walk_order,safety_stock\n";
   for (const auto& it : items) {
-    out += CsvField(it.sku) + "," + CsvField(it.description) + "," + it.ean13 +
+    out += core::CsvField(it.sku) + "," + core::CsvField(it.description) + "," + it.ean13 +
            (it.upca.empty() ? "" : ";" + it.upca) + "," + it.location + "," + std::to_string(it.walk_order) +
            "," + std::to_string(it.safety_stock) + "\n";
   }
