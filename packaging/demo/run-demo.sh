@@ -141,7 +141,7 @@ AccessLog $c/log/access_log
 ErrorLog $c/log/error_log
 PageLog $c/log/page_log
 FileDevice Yes
-Printcap
+Printcap $c/printcap
 CONF
   cat >"$c/cupsd.conf" <<CONF
 Listen 127.0.0.1:$cups_port
