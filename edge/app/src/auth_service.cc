@@ -34,9 +34,21 @@ std::string HexEncode(const std::string& bytes) {
 }
 
 std::string Sha256(const std::string& data) {
+  // Every request hashes its bearer token: the digest is fetched once and a
+  // context kept per thread (OpenSSL 3 would otherwise look the algorithm
+  // up and allocate a context on every call).
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx c;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  if (sha256 == nullptr || c.ctx == nullptr || EVP_DigestInit_ex(c.ctx, sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(c.ctx, md, &len) != 1) {
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  }
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
@@ -58,18 +70,16 @@ Status AuthService::Audit(store::Transaction& txn, const core::Actor& by, const 
   return repo.Audit({NowMs(), by.id, core::RoleName(by.role), action, target, detail});
 }
 
-namespace {
-
-// Runs `body` in one transaction and commits it.
+// Every command of this service that writes comes through here: whatever it
+// changes, no remembered session outlives it.
 template <typename F>
-Status InTransaction(store::Store& store, F&& body) {
-  auto txn = store::Transaction::Begin(store.db());
+Status AuthService::Write(F&& body) {
+  ForgetSessions();
+  auto txn = store::Transaction::Begin(store_.db());
   if (!txn.ok()) return txn.status();
   EDGE_RETURN_IF_ERROR(body(**txn));
   return (*txn)->Commit();
 }
-
-}  // namespace
 
 Status AuthService::AddUser(const std::string& id, const std::string& name, core::Role role,
                             const std::string& pin, const core::Actor& by) {
@@ -85,14 +95,14 @@ Status AuthService::AddUser(const std::string& id, const std::string& name, core
   u.pin_iterations = options_.pin_iterations;
   u.pin_hash = HashPin(pin, u.pin_salt, u.pin_iterations);
   u.created_ms = NowMs();
-  return InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  return Write([&](store::Transaction& txn) -> Status {
     EDGE_RETURN_IF_ERROR(users_.Insert(u));
     return Audit(txn, by, "user.add", id, u.role);
   });
 }
 
 Status AuthService::SetDisabled(const std::string& id, bool disabled, const core::Actor& by) {
-  return InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  return Write([&](store::Transaction& txn) -> Status {
     EDGE_RETURN_IF_ERROR(users_.SetDisabled(id, disabled, NowMs()));
     if (disabled) EDGE_RETURN_IF_ERROR(users_.DeleteSessionsOf(id));
     return Audit(txn, by, disabled ? "user.disable" : "user.enable", id);
@@ -103,7 +113,7 @@ Status AuthService::ResetPin(const std::string& id, const std::string& pin, cons
   EDGE_RETURN_IF_ERROR(core::ValidatePin(pin));
   const std::string salt = RandomBytes(16);
   const std::string hash = HashPin(pin, salt, options_.pin_iterations);
-  return InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  return Write([&](store::Transaction& txn) -> Status {
     EDGE_RETURN_IF_ERROR(users_.SetPin(id, hash, salt, options_.pin_iterations, NowMs()));
     EDGE_RETURN_IF_ERROR(users_.DeleteSessionsOf(id));
     return Audit(txn, by, "user.reset_pin", id);
@@ -111,7 +121,7 @@ Status AuthService::ResetPin(const std::string& id, const std::string& pin, cons
 }
 
 Status AuthService::Unlock(const std::string& id, const core::Actor& by) {
-  return InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  return Write([&](store::Transaction& txn) -> Status {
     EDGE_RETURN_IF_ERROR(users_.SetLockout(id, core::AfterSuccess()));
     return Audit(txn, by, "user.unlock", id);
   });
@@ -154,7 +164,7 @@ Result<SessionInfo> AuthService::Login(const std::string& id, const std::string&
                      CRYPTO_memcmp(got.data(), user->pin_hash.data(), got.size()) == 0;
   if (!match) {
     const core::LockoutState next = core::AfterFailure(user->lockout, now, options_.lockout);
-    EDGE_RETURN_IF_ERROR(InTransaction(store_, [&](store::Transaction& txn) -> Status {
+    EDGE_RETURN_IF_ERROR(Write([&](store::Transaction& txn) -> Status {
       EDGE_RETURN_IF_ERROR(users_.SetLockout(id, next));
       return Audit(txn, {id, core::Role::kAssociate}, "auth.login_failed", id,
                    "failures=" + std::to_string(next.failures));
@@ -177,7 +187,7 @@ Result<SessionInfo> AuthService::Login(const std::string& id, const std::string&
   info.expires = now + options_.session_ttl;
   store::SessionRow s{Sha256(info.token), id, user->role, core::ToUnixMillis(now),
                       core::ToUnixMillis(info.expires)};
-  EDGE_RETURN_IF_ERROR(InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  EDGE_RETURN_IF_ERROR(Write([&](store::Transaction& txn) -> Status {
     if (user->lockout.failures != 0) EDGE_RETURN_IF_ERROR(users_.SetLockout(id, core::AfterSuccess()));
     EDGE_RETURN_IF_ERROR(users_.InsertSession(s));
     return Audit(txn, info.actor, "auth.login", id);
@@ -188,28 +198,52 @@ Result<SessionInfo> AuthService::Login(const std::string& id, const std::string&
 Result<core::Actor> AuthService::Authenticate(const std::string& token) {
   const Status bad = Status::Unauthenticated("missing, unknown or expired token; sign in again");
   if (token.size() != 64) return bad;
-  auto s = users_.GetSession(Sha256(token));
+  const std::string hash = Sha256(token);
+  // Another connection's commit may have disabled a user or a kiosk, or
+  // ended sessions: then nothing remembered is trusted.
+  auto stamp = store_.db().Stamp();
+  if (!stamp.ok()) return stamp.status();
+  if (stamp->others != known_version_) {
+    ForgetSessions();
+    known_version_ = stamp->others;
+  }
+  if (auto it = known_.find(hash); it != known_.end()) {
+    if (it->second.expires_ms == 0 || it->second.expires_ms > NowMs()) return it->second.actor;
+    known_.erase(it);
+    return bad;
+  }
+  auto s = users_.GetSession(hash);
   if (!s.ok()) return s.status().code() == core::StatusCode::kNotFound ? bad : s.status();
   if (s->expires_ms != 0 && s->expires_ms <= NowMs()) return bad;
+  core::Actor actor;
   if (s->role == "kiosk") {
     auto disabled = users_.KioskDisabled(s->subject);
     if (!disabled.ok()) return disabled.status();
     if (!*disabled || **disabled) return bad;
-    return core::Actor{s->subject, core::Role::kKiosk};
+    actor = core::Actor{s->subject, core::Role::kKiosk};
+  } else {
+    auto user = users_.Get(s->subject);
+    if (!user.ok() || user->disabled) return bad;
+    core::Role role = core::Role::kAssociate;
+    (void)core::ParseUserRole(user->role, &role);
+    actor = core::Actor{s->subject, role};
   }
-  auto user = users_.Get(s->subject);
-  if (!user.ok() || user->disabled) return bad;
-  core::Role role = core::Role::kAssociate;
-  (void)core::ParseUserRole(user->role, &role);
-  return core::Actor{s->subject, role};
+  // Bounded: a store has dozens of sessions; a flood of sign-ins only costs
+  // look-ups again.
+  if (known_.size() >= 10000) ForgetSessions();
+  known_.emplace(hash, KnownSession{actor, s->expires_ms});
+  return actor;
 }
 
-Status AuthService::Logout(const std::string& token) { return users_.DeleteSession(Sha256(token)); }
+Status AuthService::Logout(const std::string& token) {
+  ForgetSessions();
+  return users_.DeleteSession(Sha256(token));
+}
 
 Result<std::string> AuthService::AddKiosk(const std::string& name, const core::Actor& by) {
   EDGE_RETURN_IF_ERROR(core::ValidateAssociateId(name).WithContext("kiosk name"));
   const std::string token = HexEncode(RandomBytes(32));
-  EDGE_RETURN_IF_ERROR(InTransaction(store_, [&](store::Transaction& txn) -> Status {
+  EDGE_RETURN_IF_ERROR(Write([&](store::Transaction& txn) -> Status {
     EDGE_RETURN_IF_ERROR(users_.InsertKiosk(name, NowMs()));
     EDGE_RETURN_IF_ERROR(users_.InsertSession({Sha256(token), name, "kiosk", NowMs(), 0}));
     return Audit(txn, by, "kiosk.add", name);

@@ -109,6 +109,60 @@ TEST_F(AuthServiceTest, DisableEndsSessionsAndResetPinToo) {
   EXPECT_EQ(auth_->SetDisabled("ghost", true, admin_).message(), "no user 'ghost'");
 }
 
+// Authenticate remembers the sessions it found; nothing that ends a session
+// may be missed because of that: this service's own commands, and commits
+// by another process on the same file (storeedgectl user disable).
+TEST_F(AuthServiceTest, ARememberedSessionEndsWithEveryChangeThatEndsIt) {
+  auto ana = auth_->Login("ana", "1234");
+  auto sup = auth_->Login("sup", "9999");
+  auto kiosk = auth_->AddKiosk("kiosk-1", admin_);
+  ASSERT_TRUE(ana.ok() && sup.ok() && kiosk.ok());
+  for (int i = 0; i < 2; ++i) {  // the second time from memory
+    ASSERT_TRUE(auth_->Authenticate(ana->token).ok());
+    ASSERT_TRUE(auth_->Authenticate(sup->token).ok());
+    ASSERT_TRUE(auth_->Authenticate(*kiosk).ok());
+  }
+  auto other = store::Database::Open(dir_.File("s.db"), store::Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("UPDATE users SET disabled = 1 WHERE id = 'ana'").ok());
+  EXPECT_FALSE(auth_->Authenticate(ana->token).ok()) << "disabled by another process";
+  EXPECT_TRUE(auth_->Authenticate(sup->token).ok());
+  ASSERT_TRUE((*other)->Exec("UPDATE kiosks SET disabled = 1 WHERE name = 'kiosk-1'").ok());
+  EXPECT_FALSE(auth_->Authenticate(*kiosk).ok()) << "kiosk disabled by another process";
+  ASSERT_TRUE((*other)->Exec("UPDATE users SET disabled = 0 WHERE id = 'ana'").ok());
+  ASSERT_TRUE(auth_->Authenticate(ana->token).ok());
+  ASSERT_TRUE(auth_->Authenticate(ana->token).ok());
+
+  // Promoted by another process: the role read again.
+  ASSERT_TRUE((*other)->Exec("UPDATE users SET role = 'supervisor' WHERE id = 'ana'").ok());
+  auto promoted = auth_->Authenticate(ana->token);
+  ASSERT_TRUE(promoted.ok());
+  EXPECT_EQ(promoted->role, Role::kSupervisor);
+
+  // This service's own commands.
+  ASSERT_TRUE(auth_->Logout(sup->token).ok());
+  EXPECT_FALSE(auth_->Authenticate(sup->token).ok()) << "signed out";
+  ASSERT_TRUE(auth_->SetDisabled("ana", true, admin_).ok());
+  EXPECT_FALSE(auth_->Authenticate(ana->token).ok()) << "disabled";
+
+  // Expiry is checked on every call, remembered or not.
+  auto ben = auth_->Login("sup", "9999");
+  ASSERT_TRUE(ben.ok());
+  ASSERT_TRUE(auth_->Authenticate(ben->token).ok());
+  clock_.Advance(12h - 1ms);
+  ASSERT_TRUE(auth_->Authenticate(ben->token).ok());
+  clock_.Advance(1ms);
+  EXPECT_FALSE(auth_->Authenticate(ben->token).ok()) << "expired";
+}
+
+TEST(Sha256, KnownAnswers) {
+  EXPECT_EQ(HexEncode(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(HexEncode(Sha256(std::string(1000, 'a'))), HexEncode(Sha256(std::string(1000, 'a'))));
+  EXPECT_EQ(HexEncode(Sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
 TEST_F(AuthServiceTest, BadInputIsRefused) {
   EXPECT_EQ(auth_->AddUser("ana", "Again", Role::kAssociate, "1234", admin_).message(), "user 'ana' exists");
   EXPECT_EQ(auth_->AddUser("b c", "B", Role::kAssociate, "1234", admin_).message(),

@@ -196,6 +196,18 @@ Result<std::string> Database::QueryText(std::string_view sql) {
 int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
+Result<ChangeStamp> Database::Stamp() {
+  ChangeStamp stamp;
+  stamp.own = sqlite3_total_changes64(db_.get());
+  auto st = Cached("PRAGMA data_version");
+  if (!st.ok()) return st.status();
+  auto row = (*st)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("PRAGMA data_version returned no row");
+  stamp.others = (*st)->Int64(0);
+  return stamp;
+}
+
 // ---- Transaction ----
 
 namespace {

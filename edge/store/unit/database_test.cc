@@ -102,6 +102,35 @@ TEST_F(DatabaseTest, ErrorsNameTheOperation) {
   EXPECT_NE(dup.message().find("UNIQUE constraint failed: t.k"), std::string::npos) << dup.message();
 }
 
+TEST_F(DatabaseTest, TheStampMovesWithEveryChangeByThisOrAnotherConnection) {
+  auto stamp = [&] {
+    auto s = db_->Stamp();
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : ChangeStamp{};
+  };
+  const ChangeStamp start = stamp();
+  ASSERT_TRUE(db_->QueryInt("SELECT count(*) FROM t").ok());
+  EXPECT_EQ(stamp(), start) << "a read changes nothing";
+
+  ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('a')").ok());
+  const ChangeStamp after_insert = stamp();
+  EXPECT_NE(after_insert, start);
+  ASSERT_TRUE(db_->Exec("UPDATE t SET v = 'b'").ok());
+  const ChangeStamp after_update = stamp();
+  EXPECT_NE(after_update, after_insert);
+  ASSERT_TRUE(db_->Exec("UPDATE t SET v = 'c' WHERE k = 999").ok());
+  EXPECT_EQ(stamp(), after_update) << "an update of no row changes nothing";
+
+  // Another process (storeedgectl) writing the same file.
+  auto other = Database::Open(dir_.File("t.db"), Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("DELETE FROM t").ok());
+  const ChangeStamp after_other = stamp();
+  EXPECT_NE(after_other, after_update);
+  EXPECT_EQ(after_other.own, after_update.own);
+  EXPECT_EQ(stamp(), after_other);
+}
+
 TEST(Database, MissingFileWithoutCreateIsAnIoError) {
   testing::TempDir dir;
   auto db = Database::Open(dir.File("missing.db"), Database::Mode::kReadWrite);

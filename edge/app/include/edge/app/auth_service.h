@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "edge/core/auth.h"
@@ -66,7 +67,12 @@ class AuthService {
   // while locked, "account … is disabled" when disabled.
   core::Result<SessionInfo> Login(const std::string& id, const std::string& pin);
   // The actor behind a bearer token; Unauthenticated when unknown, expired,
-  // or its user or kiosk was disabled since.
+  // or its user or kiosk was disabled since. Every request calls it, so the
+  // sessions found are remembered in memory until anything changes users,
+  // sessions or kiosks: this service's own commands forget them at once, and
+  // a commit by another connection (storeedgectl disabling a user on the
+  // database) is seen through the database's ChangeStamp before the next
+  // answer.
   core::Result<core::Actor> Authenticate(const std::string& token);
   core::Status Logout(const std::string& token);
 
@@ -80,11 +86,27 @@ class AuthService {
  private:
   std::string HashPin(const std::string& pin, const std::string& salt, int64_t iterations) const;
   int64_t NowMs() const { return core::ToUnixMillis(clock_.Now()); }
+  // Forgets the remembered sessions (after any change of users, sessions or
+  // kiosks, and when another connection has committed).
+  void ForgetSessions() { known_.clear(); }
+  // Runs `body` in one transaction and commits it, forgetting the sessions.
+  template <typename F>
+  core::Status Write(F&& body);
+
+  struct KnownSession {
+    core::Actor actor;
+    int64_t expires_ms = 0;  // 0: never
+  };
 
   store::Store& store_;
   store::UserRepo users_;
   const core::Clock& clock_;
   AuthOptions options_;
+  // Sessions found by Authenticate, by SHA-256 of the token (the tokens
+  // themselves are not kept), valid while the database's data_version is
+  // `known_version_`.
+  std::unordered_map<std::string, KnownSession> known_;
+  int64_t known_version_ = -1;
 };
 
 // Random bytes from the OS (OpenSSL's RAND_bytes), for salts, tokens and ids.

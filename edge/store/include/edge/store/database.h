@@ -99,6 +99,16 @@ class CachedStatement {
   Statement* s_;
 };
 
+// A mark of a connection's view of the data: two equal stamps taken on the
+// same connection mean no row changed in between, by this connection or by
+// any other (storeedgectl works on the same file). For caches of answers
+// built from the database.
+struct ChangeStamp {
+  int64_t own = -1;     // rows this connection inserted, updated or deleted (sqlite3_total_changes64)
+  int64_t others = -1;  // PRAGMA data_version: moves when another connection commits
+  bool operator==(const ChangeStamp&) const = default;
+};
+
 class Database {
  public:
   enum class Mode { kReadWrite, kReadWriteCreate, kReadOnly };
@@ -131,6 +141,8 @@ class Database {
 
   int64_t LastInsertRowid() const;
   int Changes() const;
+  // The current ChangeStamp (one cached PRAGMA: about a microsecond).
+  Result<ChangeStamp> Stamp();
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_.get(); }
 
