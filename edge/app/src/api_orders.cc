@@ -9,6 +9,8 @@
 // its state, carrier and tracking.
 #include <charconv>
 #include <chrono>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "api_json.h"
@@ -316,7 +318,15 @@ void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orde
 
   // ---- tasks ----
 
-  router.Add("GET", "/api/v1/tasks", [&auth, &orders](const kiosk::Request& req) {
+  // Every handheld polls and reloads the task list, so the answer for each
+  // kind is kept while the database's ChangeStamp stays the same: any write
+  // (by the daemon or by storeedgectl) makes the next request build it anew.
+  struct TaskLists {
+    store::ChangeStamp stamp;
+    std::map<core::TaskKind, std::string> bodies;
+  };
+  auto task_lists = std::make_shared<TaskLists>();
+  router.Add("GET", "/api/v1/tasks", [&auth, &orders, task_lists](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kAssociate);
     if (!who.ok()) return ErrorResponse(who.status());
     core::TaskKind kind = core::TaskKind::kPick;
@@ -324,11 +334,22 @@ void AddOrderRoutes(kiosk::Router& router, AuthService& auth, OrderService& orde
       return ErrorResponse(Status::InvalidArgument(
           "query parameter 'kind' must be pick, pack, restock, stage or handover, got '" + k->second + "'"));
     }
+    auto stamp = orders.DataStamp();
+    if (!stamp.ok()) return ErrorResponse(stamp.status());
+    if (*stamp != task_lists->stamp) {
+      task_lists->bodies.clear();
+      task_lists->stamp = *stamp;
+    }
+    if (auto kept = task_lists->bodies.find(kind); kept != task_lists->bodies.end()) {
+      return kiosk::Response::Json(200, kept->second);
+    }
     auto tasks = orders.ActiveTasks(kind);
     if (!tasks.ok()) return ErrorResponse(tasks.status());
     json out = json::array();
     for (const auto& t : *tasks) out.push_back(TaskJson(t));
-    return JsonResponse({{"tasks", out}});
+    std::string body = json{{"tasks", out}}.dump();
+    task_lists->bodies[kind] = body;
+    return kiosk::Response::Json(200, std::move(body));
   });
   router.Add("GET", "/api/v1/tasks/{task_id}", [&auth, &orders](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kAssociate);

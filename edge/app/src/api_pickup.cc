@@ -111,8 +111,8 @@ Result<int64_t> IdParam(const kiosk::Request& req, const std::string& name) {
 // forgotten once their window is empty, so the map stays small.
 class RateLimiter {
  public:
-  RateLimiter(size_t limit, std::chrono::steady_clock::duration window) : limit_(limit), window_(window) {}
-  bool Allow(const std::string& key) {
+  explicit RateLimiter(std::chrono::steady_clock::duration window) : window_(window) {}
+  bool Allow(const std::string& key, size_t limit) {
     std::lock_guard<std::mutex> lock(mu_);
     const auto now = std::chrono::steady_clock::now();
     // Other keys' old tries are swept once a window, not on every call.
@@ -125,14 +125,13 @@ class RateLimiter {
     }
     auto& q = log_[key];
     while (!q.empty() && now - q.front() >= window_) q.pop_front();
-    if (q.size() >= limit_) return false;
+    if (q.size() >= limit) return false;
     q.push_back(now);
     return true;
   }
 
  private:
   std::mutex mu_;
-  size_t limit_;
   std::chrono::steady_clock::duration window_;
   std::chrono::steady_clock::time_point last_sweep_{};
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> log_;
@@ -150,14 +149,14 @@ class UnknownRefs {
   }
   // Records a wrong try; true when it locks the ref.
   bool Fail(const std::string& ref) {
-    if (tries_.Allow(ref)) return false;
+    if (tries_.Allow(ref, kPickupMaxWrongCodes - 1)) return false;
     std::lock_guard<std::mutex> lock(mu_);
     if (locked_.size() < 10000) locked_.insert(ref);
     return true;
   }
 
  private:
-  RateLimiter tries_{kPickupMaxWrongCodes - 1, kPickupLockWindow};
+  RateLimiter tries_{kPickupLockWindow};
   std::mutex mu_;
   std::set<std::string> locked_;
 };
@@ -410,8 +409,9 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
 
   // ---- the curbside kiosk ----
 
-  auto per_kiosk = std::make_shared<RateLimiter>(20, std::chrono::minutes(1));
-  auto per_ref = std::make_shared<RateLimiter>(6, std::chrono::minutes(1));
+  // The limits are read on each call: a reload of [policy] applies at once.
+  auto per_kiosk = std::make_shared<RateLimiter>(std::chrono::minutes(1));
+  auto per_ref = std::make_shared<RateLimiter>(std::chrono::minutes(1));
   auto unknown_refs = std::make_shared<UnknownRefs>();
   // Finds the order a customer named and checks their code; the response
   // to a wrong ref and a wrong code is the same, and so is the lock after
@@ -419,7 +419,8 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
   auto verify = [&orders, per_kiosk, per_ref, unknown_refs](
                     const core::Actor& kiosk_actor, const KioskCredentials& c,
                     kiosk::Response* refused) -> std::optional<store::OrderRecord> {
-    if (!per_kiosk->Allow(kiosk_actor.id) || !per_ref->Allow(c.order_ref)) {
+    if (!per_kiosk->Allow(kiosk_actor.id, orders.kiosk_lookups_per_kiosk_per_min()) ||
+        !per_ref->Allow(c.order_ref, orders.kiosk_lookups_per_ref_per_min())) {
       *refused = TooMany("pickup lookup");
       return std::nullopt;
     }
@@ -441,7 +442,7 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
       if (o.order_ref == c.order_ref || o.order_id == c.order_ref) match = o;
     }
     if (!match) return not_found();
-    auto check = orders.CheckPickupCode(match->order_id, c.pickup_code, "kiosk", kiosk_actor);
+    auto check = orders.CheckPickupCode(*match, c.pickup_code, "kiosk", kiosk_actor);
     if (!check.ok()) {
       *refused = check.status().code() == core::StatusCode::kPermissionDenied ? ErrorResponse(locked)
                                                                               : ErrorResponse(check.status());

@@ -336,13 +336,18 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
     EDGE_CHECK(table_or_error("policy", v));
     Reader r(file, "policy", *v);
     EDGE_CHECK(r.OnlyKeys({"partial_accept", "max_open_orders", "pickup_hold_days", "pickup_escalate_min",
-                           "pickup_reminder_h", "curbside_bays"}));
+                           "pickup_reminder_h", "curbside_bays", "kiosk_lookups_per_kiosk_per_min",
+                           "kiosk_lookups_per_ref_per_min"}));
     EDGE_CHECK(r.Bool("partial_accept", &c->policy.partial_accept));
     EDGE_CHECK(r.Int("max_open_orders", &c->policy.max_open_orders, 1, 1000000, "orders"));
     EDGE_CHECK(r.Int("pickup_hold_days", &c->policy.pickup_hold_days, 1, 90, "days"));
     EDGE_CHECK(r.Int("pickup_escalate_min", &c->policy.pickup_escalate_min, 1, 120, "minutes"));
     EDGE_CHECK(r.Int("pickup_reminder_h", &c->policy.pickup_reminder_h, 0, 240, "hours"));
     EDGE_CHECK(r.Int("curbside_bays", &c->policy.curbside_bays, 0, 99, "bays"));
+    EDGE_CHECK(r.Int("kiosk_lookups_per_kiosk_per_min", &c->policy.kiosk_lookups_per_kiosk_per_min, 1,
+                     1000000, "lookups a minute"));
+    EDGE_CHECK(r.Int("kiosk_lookups_per_ref_per_min", &c->policy.kiosk_lookups_per_ref_per_min, 1, 1000000,
+                     "lookups a minute"));
   }
   if (const auto* v = section("sqlite")) {
     EDGE_CHECK(table_or_error("sqlite", v));
@@ -470,6 +475,8 @@ const std::vector<std::string>& ConfigKeys() {
                                              "policy.pickup_escalate_min",
                                              "policy.pickup_reminder_h",
                                              "policy.curbside_bays",
+                                             "policy.kiosk_lookups_per_kiosk_per_min",
+                                             "policy.kiosk_lookups_per_ref_per_min",
                                              "sqlite.synchronous",
                                              "sqlite.busy_timeout_ms",
                                              "log.level",

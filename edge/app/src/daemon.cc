@@ -351,6 +351,8 @@ void Daemon::Impl::Reload() {
     orders->SetPickupPolicy(
         applied.policy.pickup_hold_days, std::chrono::minutes(applied.policy.pickup_escalate_min),
         std::chrono::hours(applied.policy.pickup_reminder_h), applied.policy.curbside_bays);
+    orders->SetKioskLimits(applied.policy.kiosk_lookups_per_kiosk_per_min,
+                           applied.policy.kiosk_lookups_per_ref_per_min);
   }
   log::Level level = log::Level::kInfo;
   (void)log::ParseLevel(applied.log.level, &level);
@@ -644,6 +646,8 @@ core::Status Daemon::Impl::StartServices() {
   oo.escalate_after = std::chrono::minutes(c.policy.pickup_escalate_min);
   oo.reminder_before = std::chrono::hours(c.policy.pickup_reminder_h);
   oo.curbside_bays = c.policy.curbside_bays;
+  oo.kiosk_lookups_per_kiosk_per_min = c.policy.kiosk_lookups_per_kiosk_per_min;
+  oo.kiosk_lookups_per_ref_per_min = c.policy.kiosk_lookups_per_ref_per_min;
   if (!c.boxes.empty()) {
     oo.boxes.clear();
     for (const auto& b : c.boxes) oo.boxes.push_back({b.name, b.length_mm, b.width_mm, b.height_mm});

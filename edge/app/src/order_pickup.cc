@@ -461,13 +461,11 @@ Result<std::vector<store::ArrivalRecord>> OrderService::EscalateArrivals() {
 
 // ---- pickup codes ----
 
-Result<CodeCheck> OrderService::CheckPickupCode(const std::string& order_id, const std::string& code,
-                                                const std::string& channel, const core::Actor& by) {
-  const std::string what = "pickup code for order " + Shown(order_id);
-  if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
-  if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
-  ORD_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
-  ORD_ASSIGN_OR_RETURN(auto order, repo_.FindOrder(order_id));
+namespace {
+
+// Why an order's pickup code cannot be checked now, if it cannot.
+Status CodeCheckable(const std::optional<store::OrderRecord>& order, const std::string& order_id,
+                     const std::string& what) {
   if (!order) return Status::NotFound("order " + Shown(order_id) + " is unknown to this store");
   if (!order->pickup_code_hash) {
     return Status::FailedPrecondition(what +
@@ -477,14 +475,52 @@ Result<CodeCheck> OrderService::CheckPickupCode(const std::string& order_id, con
     return Status::PermissionDenied(what + ": locked after " + std::to_string(kPickupMaxWrongCodes) +
                                     " wrong codes; a supervisor must unlock it");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CodeCheck> OrderService::CheckPickupCode(const std::string& order_id, const std::string& code,
+                                                const std::string& channel, const core::Actor& by) {
+  ORD_ASSIGN_OR_RETURN(auto order, repo_.FindOrder(order_id));
+  if (!order) {
+    const std::string what = "pickup code for order " + Shown(order_id);
+    if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
+    if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
+    return CodeCheckable(order, order_id, what);
+  }
+  return CheckPickupCode(*order, code, channel, by);
+}
+
+Result<CodeCheck> OrderService::CheckPickupCode(const store::OrderRecord& found, const std::string& code,
+                                                const std::string& channel, const core::Actor& by) {
+  const std::string& order_id = found.order_id;
+  const std::string what = "pickup code for order " + Shown(order_id);
+  if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
+  if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
+  EDGE_RETURN_IF_ERROR(CodeCheckable(found, order_id, what));
+  // Decided before any write: a right code needs none (below).
   CodeCheck out;
-  out.ok = core::ValidatePickupCode(code).ok() && PickupCodeMatches(code, *order->pickup_code_hash);
+  out.ok =
+      core::ValidatePickupCode(code).ok() && pickup_codes_.Matches(order_id, code, *found.pickup_code_hash);
   const int64_t now = NowMs();
-  EDGE_RETURN_IF_ERROR(pickup_.InsertAttempt(*txn, {order_id, now, out.ok, channel, by.id}));
+  const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(kPickupLockWindow).count();
   if (out.ok) {
     out.attempts_left = kPickupMaxWrongCodes;
-  } else {
-    const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(kPickupLockWindow).count();
+    // A right code is recorded when it ends a run of wrong ones (it starts
+    // their count again); otherwise recording it would change no count, and
+    // a lookup at the kiosk stays a read that waits for no disk.
+    ORD_ASSIGN_OR_RETURN(int64_t wrong, pickup_.WrongAttemptsSince(order_id, now - window));
+    if (wrong == 0) return out;
+  }
+  ORD_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
+  ORD_ASSIGN_OR_RETURN(auto order, repo_.FindOrder(order_id));
+  EDGE_RETURN_IF_ERROR(CodeCheckable(order, order_id, what));
+  if (order->pickup_code_hash != found.pickup_code_hash) {
+    return Status::Unavailable(what + ": the order's code changed while it was checked; try again");
+  }
+  EDGE_RETURN_IF_ERROR(pickup_.InsertAttempt(*txn, {order_id, now, out.ok, channel, by.id}));
+  if (!out.ok) {
     ORD_ASSIGN_OR_RETURN(int64_t wrong, pickup_.WrongAttemptsSince(order_id, now - window));
     out.attempts_left = static_cast<int>(std::max<int64_t>(0, kPickupMaxWrongCodes - wrong));
     if (out.attempts_left == 0) {

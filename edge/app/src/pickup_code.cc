@@ -74,4 +74,20 @@ bool PickupCodeMatches(const std::string& code, const std::string& stored) {
   return CRYPTO_memcmp(got.data(), want.data(), kHashBytes) == 0;
 }
 
+PickupCodeChecker::PickupCodeChecker() : key_(RandomBytes(32)) {}
+
+std::string PickupCodeChecker::Mac(const std::string& code) const { return Sha256(key_ + code); }
+
+bool PickupCodeChecker::Matches(const std::string& order_id, const std::string& code,
+                                const std::string& stored) {
+  if (auto it = known_.find(order_id); it != known_.end() && it->second.stored == stored) {
+    const std::string mac = Mac(code);
+    return CRYPTO_memcmp(mac.data(), it->second.mac.data(), mac.size()) == 0;
+  }
+  if (!PickupCodeMatches(code, stored)) return false;
+  if (known_.size() >= 10000) known_.clear();
+  known_[order_id] = Known{stored, Mac(code)};
+  return true;
+}
+
 }  // namespace edge::app

@@ -422,6 +422,44 @@ TEST_F(ApiOrders, AssignAndReassignNeedASupervisor) {
       2);
 }
 
+// The task list is kept between requests while nothing changed; every change
+// shows in the next answer, whoever made it: an API call, a service call
+// (a routed order, a timer) or another process on the same database file.
+TEST_F(ApiOrders, TheTaskListShowsEveryChangeAtOnce) {
+  Route(Routed("O-1", {Line("1", "SKU-B", 1)}));
+  Route(Routed("O-2", {Line("1", "SKU-B", 1)}));
+  auto ids = [&](const std::string& target) {
+    Reply r = Get(target);
+    EXPECT_EQ(r.status, 200) << r;
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (const auto& t : r.body["tasks"]) out.emplace_back(t["task_id"], t["state"]);
+    return out;
+  };
+  using Tasks = std::vector<std::pair<int64_t, std::string>>;
+  EXPECT_EQ(ids("/api/v1/tasks"), Tasks{});
+  Reply r = Post("/api/v1/tasks", {{"order_ids", {"O-1"}}});
+  ASSERT_EQ(r.status, 201) << r;
+  const int64_t first = r.body["task_id"];
+  EXPECT_EQ(ids("/api/v1/tasks"), (Tasks{{first, "open"}}));
+  EXPECT_EQ(ids("/api/v1/tasks"), (Tasks{{first, "open"}}));
+  EXPECT_EQ(ids("/api/v1/tasks?kind=restock"), Tasks{});
+
+  auto second = orders_->CreatePickTask({"O-2"}, ana_);  // not through the API
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(ids("/api/v1/tasks"), (Tasks{{first, "open"}, {*second, "open"}}));
+  EXPECT_REPLY(Post("/api/v1/tasks/" + std::to_string(first) + "/claim"), 200);
+  EXPECT_EQ(ids("/api/v1/tasks"), (Tasks{{first, "in_progress"}, {*second, "open"}}));
+
+  // Another process writing the same file.
+  auto other = store::Database::Open(dir_.File("storeedge.db"), store::Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("UPDATE tasks SET urgent = 1 WHERE id = " + std::to_string(*second)).ok());
+  r = Get("/api/v1/tasks");
+  ASSERT_EQ(r.body["tasks"].size(), 2u) << r;
+  EXPECT_EQ(r.body["tasks"][1]["urgent"], true);
+  EXPECT_EQ(changes_, 2);
+}
+
 TEST_F(ApiOrders, ChangedIsCalledOncePerSuccessfulChangeOnly) {
   Route(Routed("O-1", {Line("1", "SKU-B", 2)}));
   Reply r = Post("/api/v1/tasks", {{"order_ids", {"O-1"}}});

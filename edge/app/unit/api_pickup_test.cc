@@ -133,6 +133,29 @@ TEST_F(ApiPickup, KioskCheckInShowsOnlyAFirstNameAndIsLimitedPerOrderRef) {
   EXPECT_EQ(status, 400);
 }
 
+// [policy] kiosk_lookups_per_kiosk_per_min and _per_ref_per_min, applied
+// live (a reload calls SetKioskLimits).
+TEST_F(ApiPickup, TheKioskLimitsAreThePolicys) {
+  ReadyOrder("O-1", "482915");
+  ReadyOrder("O-2", "112233");
+  auto lookup = [&](const std::string& ref, const std::string& code) {
+    return Call("POST", "/api/v1/kiosk/lookup", {{"order_ref", ref}, {"pickup_code", code}}, kiosk_token_)
+        .first;
+  };
+  orders_->SetKioskLimits(100, 2);  // per ref: two a minute
+  EXPECT_EQ(lookup("W-O-1", "482915"), 200);
+  EXPECT_EQ(lookup("W-O-1", "482915"), 200);
+  EXPECT_EQ(lookup("W-O-1", "482915"), 429);
+  EXPECT_EQ(lookup("W-O-2", "112233"), 200) << "another ref has its own budget";
+  // Per kiosk: five a minute; four used (a call refused per ref counts for
+  // its kiosk).
+  orders_->SetKioskLimits(5, 100);
+  EXPECT_EQ(lookup("W-O-1", "482915"), 200);
+  EXPECT_EQ(lookup("W-O-2", "112233"), 429);
+  orders_->SetKioskLimits(1000, 1000);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(lookup(i % 2 ? "W-O-1" : "W-O-2", i % 2 ? "482915" : "112233"), 200);
+}
+
 TEST_F(ApiPickup, AtTheKioskAnUnknownRefAnswersAndLocksExactlyLikeARealOrdersWrongCodes) {
   ReadyOrder("O-1", "482915");
   // Five wrong tries each: a real order (wrong code) and a ref that matches

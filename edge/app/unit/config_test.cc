@@ -21,7 +21,7 @@ std::string ErrorOf(const std::string& text) {
 
 TEST(Config, EmptyFileIsTheDefaults) {
   auto c = ParseConfig("", "s.toml");
-  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(*c, Config{});
   EXPECT_EQ(c->store.id, "DEMO");
   EXPECT_EQ(c->store.data_dir, "./var");
@@ -54,6 +54,8 @@ pickup_hold_days = 3
 pickup_escalate_min = 5
 pickup_reminder_h = 0
 curbside_bays = 12
+kiosk_lookups_per_kiosk_per_min = 60
+kiosk_lookups_per_ref_per_min = 10
 [sqlite]
 synchronous = "NORMAL"
 [[station]]
@@ -80,6 +82,8 @@ name = "front"
   EXPECT_EQ(c->policy.pickup_escalate_min, 5);
   EXPECT_EQ(c->policy.pickup_reminder_h, 0);
   EXPECT_EQ(c->policy.curbside_bays, 12);
+  EXPECT_EQ(c->policy.kiosk_lookups_per_kiosk_per_min, 60);
+  EXPECT_EQ(c->policy.kiosk_lookups_per_ref_per_min, 10);
   EXPECT_EQ(c->sqlite.synchronous, "NORMAL");
   ASSERT_EQ(c->stations.size(), 2u);
   EXPECT_EQ(c->stations[0].printer_format, "zpl");

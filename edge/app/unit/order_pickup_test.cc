@@ -247,6 +247,48 @@ TEST_F(OrderPickup, WrongPickupCodesUpToAndPastTheLockout) {
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'pickup.unlock' AND actor = 'sue'"), 1);
 }
 
+// A right code is written down only when it starts the count of wrong ones
+// again; the code found right is remembered in memory, and a remembered
+// code is still checked against the order's current hash.
+TEST_F(OrderPickup, ARightCodeIsRecordedOnlyWhenItEndsARunOfWrongOnes) {
+  RouteAndPick(Pickup("O-9", {Line("1", "SKU-B", 1, kUpcB)}, "24681357"));
+  BagAndStage("O-9", 1, "P-01-1");
+  const core::Actor kiosk{"kiosk-1", core::Role::kKiosk};
+  auto check = [&](const std::string& code) {
+    auto c = orders_->CheckPickupCode("O-9", code, "kiosk", kiosk);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : CodeCheck{};
+  };
+  auto rows = [&] { return Count("SELECT count(*) FROM pickup_attempts WHERE order_id = 'O-9'"); };
+  EXPECT_TRUE(check("24681357").ok);
+  EXPECT_TRUE(check("24681357").ok);
+  EXPECT_EQ(rows(), 0);
+  EXPECT_FALSE(check("24681358").ok) << "a wrong code after a remembered right one";
+  EXPECT_EQ(rows(), 1);
+  CodeCheck c = check("24681357");
+  EXPECT_TRUE(c.ok);
+  EXPECT_EQ(rows(), 2) << "ends the run of wrong codes";
+  c = check("00000000");
+  EXPECT_EQ(c.attempts_left, 4) << "the count started again";
+  EXPECT_TRUE(check("24681357").ok);
+  EXPECT_TRUE(check("24681357").ok);
+  EXPECT_EQ(rows(), 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM pickup_attempts WHERE order_id = 'O-9' AND ok = 1"), 2);
+
+  Restart();  // nothing remembered
+  EXPECT_FALSE(check("13572468").ok);
+  EXPECT_TRUE(check("24681357").ok);
+  // A new code stored for the order (as the OMS's re-routing would): the
+  // remembered one is not trusted.
+  ASSERT_TRUE(store_->db()
+                  .Exec("UPDATE orders SET pickup_code_hash = '" + HashPickupCode("11223344", 10) +
+                        "' WHERE order_id = 'O-9'")
+                  .ok());
+  EXPECT_FALSE(check("24681357").ok);
+  EXPECT_TRUE(check("11223344").ok);
+  EXPECT_TRUE(check("11223344").ok);
+}
+
 TEST_F(OrderPickup, ArrivalBeforeReadyIsShownAndJumpsThePickQueue) {
   Route(Pickup("O-1", {Line("1", "SKU-A", 1)}, "111111", "bopis", 1, "2026-11-27T12:00:00Z"));
   Route(Pickup("O-2", {Line("1", "SKU-B", 1)}, "222222", "curbside", 9, "2026-11-28T12:00:00Z"));

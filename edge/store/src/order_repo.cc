@@ -1,5 +1,8 @@
 #include "edge/store/order_repo.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "order_rows.h"
 #include "repo_rows.h"
 
@@ -304,9 +307,17 @@ Result<std::vector<OrderRecord>> OrderRepo::OrdersIn(core::OrderState state) {
 }
 
 Result<std::vector<OrderRecord>> OrderRepo::OrdersByRef(const std::string& order_ref) {
-  ORD_CACHED(st, db_, "SELECT " ORDER_COLUMNS " FROM orders WHERE order_ref = ?1 ORDER BY routed, order_id");
+  // Sorted here: an ORDER BY would build a temporary b-tree for each call
+  // (the kiosk's every lookup), for what is nearly always one row.
+  ORD_CACHED(st, db_, "SELECT " ORDER_COLUMNS " FROM orders WHERE order_ref = ?1");
   st.Bind(1, order_ref);
-  return All<OrderRecord>(st, ReadOrder);
+  auto out = All<OrderRecord>(st, ReadOrder);
+  if (out.ok() && out->size() > 1) {
+    std::sort(out->begin(), out->end(), [](const OrderRecord& a, const OrderRecord& b) {
+      return std::tie(a.routed_ms, a.order_id) < std::tie(b.routed_ms, b.order_id);
+    });
+  }
+  return out;
 }
 
 Result<std::vector<OrderRecord>> OrderRepo::OpenPickupOrdersByName(const std::string& text, int limit) {

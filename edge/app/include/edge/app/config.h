@@ -93,6 +93,8 @@ struct Config {
     int pickup_escalate_min = 3;
     int pickup_reminder_h = 24;
     int curbside_bays = 8;
+    int kiosk_lookups_per_kiosk_per_min = 20;
+    int kiosk_lookups_per_ref_per_min = 6;
     bool operator==(const Policy&) const = default;
   } policy;
 

@@ -69,6 +69,7 @@
 
 #include "edge/app/auth_service.h"
 #include "edge/app/inventory_service.h"
+#include "edge/app/pickup_code.h"
 #include "edge/core/auth.h"
 #include "edge/core/clock.h"
 #include "edge/core/labels.h"
@@ -139,6 +140,11 @@ struct OrderOptions {
   core::Duration reminder_before = std::chrono::hours(24);
   // [policy] curbside_bays: bays 1..N the kiosk offers (0 = counter only).
   int curbside_bays = 8;
+  // [policy] kiosk_lookups_per_kiosk_per_min and _per_ref_per_min: order
+  // lookups (and check-ins) the kiosk API allows one kiosk, and one order
+  // ref typed, in any minute; more are answered 429.
+  int kiosk_lookups_per_kiosk_per_min = 20;
+  int kiosk_lookups_per_ref_per_min = 6;
 };
 
 // A text field of the order's customer object as routed ("first_name"),
@@ -572,6 +578,10 @@ class OrderService {
   // attempt. PermissionDenied while locked.
   core::Result<CodeCheck> CheckPickupCode(const std::string& order_id, const std::string& code,
                                           const std::string& channel, const core::Actor& by);
+  // The same for an order the caller has just read (the kiosk's lookup found
+  // it by its ref): it is not read again unless the attempt is recorded.
+  core::Result<CodeCheck> CheckPickupCode(const store::OrderRecord& order, const std::string& code,
+                                          const std::string& channel, const core::Actor& by);
   // Supervisor: lifts a pickup-code lock.
   core::Status OverridePickupLock(const std::string& order_id, const core::Actor& by);
   // Orders a customer may collect or has come for, by order ref (exact), an
@@ -624,7 +634,17 @@ class OrderService {
 
   store::OrderRepo& repo() { return repo_; }
   const core::Clock& clock() const { return clock_; }
+  // The database's ChangeStamp: an answer built from it is still right while
+  // the stamp is the same (the API keeps the task lists it answered).
+  core::Result<store::ChangeStamp> DataStamp() { return store_.db().Stamp(); }
   int curbside_bays() const { return options_.curbside_bays; }
+  // Applies a reloaded [policy]'s kiosk lookup limits (validated by the config).
+  void SetKioskLimits(int per_kiosk_per_min, int per_ref_per_min) {
+    options_.kiosk_lookups_per_kiosk_per_min = per_kiosk_per_min;
+    options_.kiosk_lookups_per_ref_per_min = per_ref_per_min;
+  }
+  int kiosk_lookups_per_kiosk_per_min() const { return options_.kiosk_lookups_per_kiosk_per_min; }
+  int kiosk_lookups_per_ref_per_min() const { return options_.kiosk_lookups_per_ref_per_min; }
   // The box catalogue the packing stations offer, as configured.
   const std::vector<BoxType>& boxes() const { return options_.boxes; }
 
@@ -705,6 +725,7 @@ class OrderService {
   std::mt19937_64 rng_;
   store::OrderRepo repo_;
   store::PickupRepo pickup_;
+  PickupCodeChecker pickup_codes_;
   store::ReturnRepo returns_;
   // Registers AllocateReceivedIn as the inventory's receipt listener for as
   // long as the service lives (order_allocation.cc); one OrderService per
