@@ -1,5 +1,7 @@
 #include "edge/store/database.h"
 
+#include <vector>
+
 namespace edge::store {
 
 Status SqliteStatus(int rc, const std::string& context, const char* message) {
@@ -200,12 +202,38 @@ int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
 namespace {
 std::string SavepointName(int depth) { return "storeedge_sp" + std::to_string(depth); }
+
+// The statements that open and close a transaction at each depth, prepared
+// once per connection (Database::Cached) instead of parsed by sqlite3_exec on
+// every use: an inbound batch opens two savepoints per message. The cache is
+// keyed by address, so each text lives as long as the program.
+constexpr int kPreparedDepths = 8;
+struct TxnSql {
+  std::string begin, commit;  // SAVEPOINT x / RELEASE x; depth 1: BEGIN IMMEDIATE / COMMIT
+};
+const TxnSql* PreparedTxnSql(int depth) {
+  static const std::vector<TxnSql> k = [] {
+    std::vector<TxnSql> v(kPreparedDepths + 1);
+    v[1] = {"BEGIN IMMEDIATE", "COMMIT"};
+    for (int d = 2; d <= kPreparedDepths; ++d) {
+      v[d] = {"SAVEPOINT " + SavepointName(d), "RELEASE " + SavepointName(d)};
+    }
+    return v;
+  }();
+  return depth >= 1 && depth <= kPreparedDepths ? &k[depth] : nullptr;
+}
+
+Status RunPrepared(Database& db, const std::string& sql) {
+  auto st = db.Cached(sql.c_str());
+  if (!st.ok()) return st.status();
+  return (*st)->Run();
+}
 }  // namespace
 
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
   const int depth = db.txn_depth_ + 1;
-  if (depth == 1) {
-    EDGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  if (const TxnSql* sql = PreparedTxnSql(depth)) {
+    EDGE_RETURN_IF_ERROR(RunPrepared(db, sql->begin));
   } else {
     EDGE_RETURN_IF_ERROR(db.Exec("SAVEPOINT " + SavepointName(depth)));
   }
@@ -231,14 +259,15 @@ Transaction::~Transaction() {
 
 Status Transaction::Commit() {
   if (done_) return Status::Internal("transaction committed twice");
+  const TxnSql* sql = PreparedTxnSql(depth_);
   if (depth_ == 1) {
-    Status s = db_.Exec("COMMIT");
+    Status s = RunPrepared(db_, sql->commit);
     if (!s.ok()) (void)db_.Exec("ROLLBACK");
     End();
     return s;
   }
   const std::string sp = SavepointName(depth_);
-  Status s = db_.Exec("RELEASE " + sp);
+  Status s = sql ? RunPrepared(db_, sql->commit) : db_.Exec("RELEASE " + sp);
   if (!s.ok()) (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
   End();
   return s;
