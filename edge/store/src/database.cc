@@ -117,7 +117,29 @@ const char* Statement::sql() const { return sqlite3_sql(stmt_.get()); }
 
 // ---- Database ----
 
+namespace {
+// Process-wide settings, which SQLite accepts only before its first use (the
+// first open initialises it); later calls are refused and change nothing.
+//  - Statement journals (the pages a savepoint may have to restore) stay in
+//    memory up to 4 MiB instead of 64 KiB. An inbound batch is one
+//    transaction with a savepoint per message, and each message touches more
+//    than 64 KiB of pages: the journal went to a temporary file, written
+//    with every message and kept until the batch committed. In memory it is
+//    emptied as each message's savepoint is released.
+//  - No memory statistics: they take a global mutex on every allocation,
+//    and nothing here reads them.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 * 1024 * 1024);
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::kReadWrite:
