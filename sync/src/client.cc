@@ -157,6 +157,10 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
     bool drain_posted = false;
   };
   std::shared_ptr<Arrivals> arrivals = std::make_shared<Arrivals>();
+  bool DrainPending() {
+    std::lock_guard<std::mutex> g(arrivals->mu);
+    return arrivals->drain_posted;
+  }
   void AfterChange();
   void ArmGapTimer();
   void ArmPollTimer();
@@ -212,6 +216,9 @@ struct SyncClient::Impl final : public PublishTransport, public std::enable_shar
       auto p = w.lock();
       if (!p) return;
       p->ack_flush_posted = false;
+      // Messages are waiting to be applied: their batch marks these acks in
+      // its own transaction and pumps after it (one disk sync, not two).
+      if (p->DrainPending()) return;
       p->publisher.Pump();
     });
   }
@@ -486,6 +493,10 @@ void SyncClient::Impl::DrainArrivals() {
   if (!begun.ok()) log::Warn("sync.batch_begin_failed").Kv("error", begun.message());
   for (const auto& [topic, payload] : batch) inbound.OnMessage(topic, payload);
   if (begun.ok()) {
+    // PUBACKs received since the last flush are marked in the batch's
+    // transaction. Should it fail to commit, those events stay unmarked and
+    // are sent again after a restart (the OMS de-duplicates by id).
+    publisher.FlushAcks();
     core::Status ended = inbox.EndBatch();
     if (!ended.ok()) {
       log::Error("sync.batch_commit_failed").Kv("messages", batch.size()).Kv("error", ended.message());

@@ -173,6 +173,7 @@ Decoded DecodeInbound(const std::string& store_id, const std::string& topic, con
   m.type = type;
   m.ts = ts;
   m.data_json = j["data"].dump();
+  m.data = std::make_shared<const json>(std::move(j["data"]));
   m.payload = payload;
   d.message = std::move(m);
   return d;

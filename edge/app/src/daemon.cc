@@ -679,11 +679,7 @@ void Daemon::Impl::RegisterInboundHandlers() {
   b.Register("order.routed", [this](InboundContext& ctx) {
     auto r = orders->ApplyRouted(ctx.data);
     if (!r.ok()) return r.status();
-    log::Info("order.routed")
-        .Kv("order_id", r->order_id)
-        .Kv("accepted_lines", r->accepted.size())
-        .Kv("rejected_lines", r->rejected.size())
-        .Kv("repeated", r->repeated);
+    // ApplyRouted logs order.routed itself.
     ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
     return core::Status::Ok();
   });

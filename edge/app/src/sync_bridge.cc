@@ -112,8 +112,13 @@ Result<sync::ApplyOutcome> SyncBridge::Apply(const sync::InboundMessage& m, bool
     if (it == handlers_.end()) {
       return sync::ApplyOutcome{sync::ApplyResult::kInvalid, "unsupported type (no handler)"};
     }
-    const json data = json::parse(m.data_json, nullptr, false);
-    InboundContext ctx{store_, **txn, m, data};
+    json parsed;
+    const json* data = m.data.get();
+    if (!data) {
+      parsed = json::parse(m.data_json, nullptr, false);
+      data = &parsed;
+    }
+    InboundContext ctx{store_, **txn, m, *data};
     Status s;
     try {
       s = it->second(ctx);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -77,6 +78,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const co
   EDGE_RETURN_IF_ERROR(d.Exec(options.synchronous == Synchronous::kFull ? "PRAGMA synchronous=FULL"
                                                                         : "PRAGMA synchronous=NORMAL"));
   EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys=ON"));
+  EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size=-" + std::to_string(std::max(options.cache_kib, 64))));
   EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA busy_timeout=" + std::to_string(options.busy_timeout_ms)));
   EDGE_RETURN_IF_ERROR(store->CheckOwner());
   return store;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "edge/store/order_repo.h"
+
 #include "edge/testing/temp_dir.h"
 
 namespace edge::store {
@@ -48,6 +50,66 @@ TEST_F(StoreTest, CreatesAndMigratesToLatest) {
   auto again = OpenOk();  // a second open migrates nothing and keeps the data
   ASSERT_TRUE(again);
   EXPECT_EQ(again->schema_version(), LatestSchemaVersion());
+}
+
+// The open-order figure the capacity check reads follows every insert, state
+// change and delete of an order, by any writer, and rolls back with it.
+TEST_F(StoreTest, OpenOrderCountFollowsEveryChangeOfOrders) {
+  auto s = OpenOk();
+  ASSERT_TRUE(s);
+  Database& db = s->db();
+  OrderRepo repo(db);
+  auto expect_count = [&](int64_t n) {
+    EXPECT_EQ(*repo.CountOpenOrders(), n);
+    EXPECT_EQ(*repo.RecountOpenOrders(), n);
+  };
+  auto insert = [&](const std::string& id, const std::string& state) {
+    ASSERT_TRUE(db.Exec("INSERT INTO orders (order_id, kind, state, routed, updated) VALUES ('" + id +
+                        "', 'bopis', '" + state + "', 1, 1)")
+                    .ok());
+  };
+  auto set_state = [&](const std::string& id, const std::string& state) {
+    ASSERT_TRUE(db.Exec("UPDATE orders SET state = '" + state + "' WHERE order_id = '" + id + "'").ok());
+  };
+  expect_count(0);
+  insert("O-1", "accepted");
+  insert("O-2", "rejected");
+  insert("O-3", "ready");
+  expect_count(1);
+  set_state("O-1", "picking");  // open to open
+  expect_count(1);
+  set_state("O-1", "picked");
+  set_state("O-1", "packed");
+  expect_count(1);
+  set_state("O-1", "shipped");  // open to closed
+  expect_count(0);
+  set_state("O-3", "accepted");   // closed to open
+  set_state("O-2", "cancelled");  // closed to closed
+  expect_count(1);
+  ASSERT_TRUE(db.Exec("UPDATE orders SET state = 'accepted'").ok());  // many rows at once
+  expect_count(3);
+  ASSERT_TRUE(db.Exec("DELETE FROM orders WHERE order_id = 'O-2'").ok());
+  expect_count(2);
+  {
+    auto txn = Transaction::Begin(db);
+    ASSERT_TRUE(txn.ok());
+    insert("O-4", "accepted");
+    set_state("O-1", "shipped");
+    EXPECT_EQ(*repo.CountOpenOrders(), 2);
+    // Rolled back when the transaction is dropped uncommitted.
+  }
+  expect_count(2);
+  {
+    auto txn = Transaction::Begin(db);
+    ASSERT_TRUE(txn.ok());
+    auto inner = Transaction::Begin(db);  // a savepoint, as each inbound message is
+    ASSERT_TRUE(inner.ok());
+    insert("O-5", "accepted");
+    inner->reset();  // rolled back to the savepoint
+    insert("O-6", "packed");
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  expect_count(3);
 }
 
 TEST_F(StoreTest, SynchronousNormalIsApplied) {

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,6 +77,9 @@ struct InboundMessage {
   std::string ts;         // as sent (RFC 3339)
   std::string data_json;  // the `data` object, JSON text
   std::string payload;    // the whole message as received
+  // The `data` object as DecodeInbound parsed it, so that the handler does
+  // not parse data_json again; may be null (then data_json is parsed).
+  std::shared_ptr<const nlohmann::json> data;
 };
 
 // An inbound message that is not applied, and why. The optional fields are
