@@ -16,18 +16,46 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace edge::testing {
 
-// A free TCP port on 127.0.0.1 (bound once by the OS and released).
+// A free TCP port on 127.0.0.1 for a server a test starts later, from
+// below the kernel's ephemeral range (ip_local_port_range). A port the OS
+// hands out for bind(0) comes from that range, and so does the local port of
+// every outgoing connection: between this call and the server's own bind,
+// any client (a daemon reaching its broker, a test's HTTP request) could
+// take it, and the server would fail with "Address already in use".
 inline uint16_t FreePort() {
+  int ephemeral_low = 32768;
+  if (FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (std::fscanf(f, "%d", &ephemeral_low) != 1) ephemeral_low = 32768;
+    std::fclose(f);
+  }
+  constexpr int kLow = 10000;
   boost::asio::io_context io;
+  if (ephemeral_low > kLow + 100) {
+    // Tests run in parallel processes: each starts at its own random place,
+    // and hands out the ports after it in turn, so that ports taken by one
+    // test process but not yet bound are not handed out twice.
+    const int span = ephemeral_low - kLow;
+    static int next = static_cast<int>(std::random_device{}() % static_cast<unsigned>(span));
+    for (int i = 0; i < span; ++i) {
+      const auto port = static_cast<uint16_t>(kLow + next++ % span);
+      boost::asio::ip::tcp::acceptor a(io);
+      boost::system::error_code ec;
+      a.open(boost::asio::ip::tcp::v4(), ec);
+      if (!ec) a.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+      if (!ec) return port;
+    }
+  }
   boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return a.local_endpoint().port();
 }
