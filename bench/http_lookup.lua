@@ -2,11 +2,9 @@
 -- kiosk's device token and an order ref and its pickup code.
 --
 -- $HTTP_BENCH_LOOKUPS names a file of lines "K <token>" (one per kiosk) and
--- "R <order_ref> <pickup_code>" (one per pickup order). The daemon allows a
--- kiosk 20 lookups a minute and an order ref 6 (edge/app/src/api_pickup.cc),
--- so every wrk thread takes its own share of the kiosks and of the refs
--- (every Nth, N = $HTTP_BENCH_THREADS) and cycles through it: a key is never
--- used by two threads, and each is used as rarely as the share allows.
+-- "R <order_ref> <pickup_code>" (one per pickup order). Every wrk thread
+-- takes its own share of the kiosks and of the refs (every Nth,
+-- N = $HTTP_BENCH_THREADS) and cycles through it.
 
 local next_id = 0
 
