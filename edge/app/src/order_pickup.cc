@@ -480,24 +480,27 @@ Status CodeCheckable(const std::optional<store::OrderRecord>& order, const std::
 
 }  // namespace
 
+Status OrderService::CheckCodeRequest(const core::Actor& by, const std::string& code,
+                                      const std::string& what) {
+  if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
+  if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
+  return Status::Ok();
+}
+
 Result<CodeCheck> OrderService::CheckPickupCode(const std::string& order_id, const std::string& code,
                                                 const std::string& channel, const core::Actor& by) {
   ORD_ASSIGN_OR_RETURN(auto order, repo_.FindOrder(order_id));
-  if (!order) {
-    const std::string what = "pickup code for order " + Shown(order_id);
-    if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
-    if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
-    return CodeCheckable(order, order_id, what);
-  }
-  return CheckPickupCode(*order, code, channel, by);
+  if (order) return CheckPickupCode(*order, code, channel, by);
+  const std::string what = "pickup code for order " + Shown(order_id);
+  EDGE_RETURN_IF_ERROR(CheckCodeRequest(by, code, what));
+  return CodeCheckable(order, order_id, what);
 }
 
 Result<CodeCheck> OrderService::CheckPickupCode(const store::OrderRecord& found, const std::string& code,
                                                 const std::string& channel, const core::Actor& by) {
   const std::string& order_id = found.order_id;
   const std::string what = "pickup code for order " + Shown(order_id);
-  if (by.role != core::Role::kKiosk) EDGE_RETURN_IF_ERROR(CheckRole(by, core::Role::kAssociate, what));
-  if (code.size() > 32) return Bad("pickup_code", "must be 6 to 8 digits");
+  EDGE_RETURN_IF_ERROR(CheckCodeRequest(by, code, what));
   EDGE_RETURN_IF_ERROR(CodeCheckable(found, order_id, what));
   // Decided before any write: a right code needs none (below).
   CodeCheck out;

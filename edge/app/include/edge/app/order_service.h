@@ -662,6 +662,9 @@ class OrderService {
   // OK when `by` is a valid actor holding `role`; else InvalidArgument or
   // PermissionDenied prefixed with `what`.
   static core::Status CheckRole(const core::Actor& by, core::Role role, const std::string& what);
+  // Why `by` may not check `code` for any order (role, length), if so.
+  static core::Status CheckCodeRequest(const core::Actor& by, const std::string& code,
+                                       const std::string& what);
 
   // Appends order.accepted and/or order.rejected for `answer`; returns the
   // first seq (none when both lists are empty).
