@@ -1,5 +1,13 @@
 #include "edge/store/database.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
 #include <vector>
 
 namespace edge::store {
@@ -220,17 +228,111 @@ Result<std::string> Database::QueryText(std::string_view sql) {
 int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
+// The WAL index (https://sqlite.org/walformat.html, "The WAL-Index Header")
+// begins with two copies of a 48-byte header followed by the checkpoint
+// information. A writer rewrites both copies at each commit (its frame
+// count, or after a restart of the WAL its salts, and its checksums change),
+// second copy first. The format is shared by every process and SQLite
+// version using the file, so it is stable.
+struct Database::WalIndexPeek {
+  static constexpr size_t kHeaders = 96;  // both copies
+  static constexpr uint32_t kVersion = 3007000;
+  const void* map = nullptr;
+  size_t length = 0;
+  unsigned char seen[kHeaders] = {};
+  bool have_seen = false;
+  int64_t data_version = -1;  // PRAGMA data_version when `seen` was read
+
+  void Read(unsigned char* out) const {
+    const auto* p = static_cast<const volatile unsigned char*>(map);
+    for (size_t i = 0; i < kHeaders; ++i) out[i] = p[i];
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+
+  // The -shm of `db`'s main database when it is in WAL mode with a
+  // wal-index of the known version; null otherwise (Stamp then always reads
+  // data_version).
+  static WalIndexPeek* Open(Database& db) {
+    auto mode = db.QueryText("PRAGMA journal_mode");
+    const char* file = sqlite3_db_filename(db.handle(), "main");
+    if (!mode.ok() || *mode != "wal" || file == nullptr || *file == '\0') return nullptr;
+    const int fd = ::open((std::string(file) + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    void* m = MAP_FAILED;
+    // 136 bytes: the two headers and the checkpoint information.
+    if (fstat(fd, &st) == 0 && st.st_size >= 136) m = mmap(nullptr, kHeaders, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (m == MAP_FAILED) return nullptr;
+    auto* peek = new WalIndexPeek;
+    peek->map = m;
+    peek->length = kHeaders;
+    uint32_t version = 0;
+    std::memcpy(&version, m, sizeof version);
+    const unsigned char is_init = static_cast<const unsigned char*>(m)[12];
+    if (version != kVersion || is_init != 1) {
+      PeekDeleter()(peek);
+      return nullptr;
+    }
+    return peek;
+  }
+};
+
+void Database::PeekDeleter::operator()(WalIndexPeek* p) const {
+  if (p->map != nullptr) munmap(const_cast<void*>(p->map), p->length);
+  delete p;
+}
+
 Result<ChangeStamp> Database::Stamp() {
   ChangeStamp stamp;
   stamp.own = sqlite3_total_changes64(db_.get());
+  stamp.undone = rolled_back_;
+  if (stamp_scopes_ > 0 && scoped_data_version_) {
+    stamp.others = *scoped_data_version_;
+    return stamp;
+  }
+  unsigned char header[WalIndexPeek::kHeaders];
+  if (peek_) {
+    peek_->Read(header);
+    if (peek_->have_seen && std::memcmp(header, peek_->seen, sizeof header) == 0) {
+      stamp.others = peek_->data_version;
+      if (stamp_scopes_ > 0) scoped_data_version_ = stamp.others;
+      return stamp;
+    }
+  }
+  // The header was read first: a commit between the two shows as a changed
+  // header next time, never as a data_version taken for a header it did not
+  // have.
   auto st = Cached("PRAGMA data_version");
   if (!st.ok()) return st.status();
   auto row = (*st)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::Internal("PRAGMA data_version returned no row");
   stamp.others = (*st)->Int64(0);
+  if (stamp_scopes_ > 0) scoped_data_version_ = stamp.others;
+  if (peek_) {
+    std::memcpy(peek_->seen, header, sizeof header);
+    peek_->have_seen = true;
+    peek_->data_version = stamp.others;
+  } else if (!peek_tried_) {
+    // After a read: in WAL mode the index now exists and is initialised.
+    // Its header is first remembered by the next call, read before its
+    // data_version.
+    peek_tried_ = true;
+    peek_.reset(WalIndexPeek::Open(*this));
+  }
   return stamp;
 }
+
+bool Database::FastStampForTesting() const { return peek_ != nullptr; }
+
+Database::StampScope::StampScope(Database& db) : db_(db) { ++db_.stamp_scopes_; }
+
+Database::StampScope::~StampScope() {
+  if (--db_.stamp_scopes_ == 0) db_.scoped_data_version_.reset();
+}
+
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
 
 // ---- Transaction ----
 
@@ -282,6 +384,7 @@ void Transaction::End() {
 
 Transaction::~Transaction() {
   if (done_) return;
+  ++db_.rolled_back_;
   if (depth_ == 1) {
     (void)db_.Exec("ROLLBACK");
   } else {
@@ -296,13 +399,19 @@ Status Transaction::Commit() {
   const TxnSql* sql = PreparedTxnSql(depth_);
   if (depth_ == 1) {
     Status s = RunPrepared(db_, sql->commit);
-    if (!s.ok()) (void)db_.Exec("ROLLBACK");
+    if (!s.ok()) {
+      ++db_.rolled_back_;
+      (void)db_.Exec("ROLLBACK");
+    }
     End();
     return s;
   }
   const std::string sp = SavepointName(depth_);
   Status s = sql ? RunPrepared(db_, sql->commit) : db_.Exec("RELEASE " + sp);
-  if (!s.ok()) (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+  if (!s.ok()) {
+    ++db_.rolled_back_;
+    (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+  }
   End();
   return s;
 }

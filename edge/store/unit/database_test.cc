@@ -102,12 +102,28 @@ TEST_F(DatabaseTest, ErrorsNameTheOperation) {
   EXPECT_NE(dup.message().find("UNIQUE constraint failed: t.k"), std::string::npos) << dup.message();
 }
 
-TEST_F(DatabaseTest, TheStampMovesWithEveryChangeByThisOrAnotherConnection) {
-  auto stamp = [&] {
-    auto s = db_->Stamp();
+// The stamp in both journal modes: in WAL mode (the store's) it looks at the
+// WAL index before it reads PRAGMA data_version.
+class DatabaseStamp : public DatabaseTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (GetParam()) {
+      ASSERT_EQ(*db_->QueryText("PRAGMA journal_mode=WAL"), "wal");
+    }
+  }
+  ChangeStamp Stamp(Database& db) {
+    auto s = db.Stamp();
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? *s : ChangeStamp{};
-  };
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(JournalModes, DatabaseStamp, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Wal" : "Delete"; });
+
+TEST_P(DatabaseStamp, TheStampMovesWithEveryChangeByThisOrAnotherConnection) {
+  auto stamp = [&] { return Stamp(*db_); };
   const ChangeStamp start = stamp();
   ASSERT_TRUE(db_->QueryInt("SELECT count(*) FROM t").ok());
   EXPECT_EQ(stamp(), start) << "a read changes nothing";
@@ -129,6 +145,104 @@ TEST_F(DatabaseTest, TheStampMovesWithEveryChangeByThisOrAnotherConnection) {
   EXPECT_NE(after_other, after_update);
   EXPECT_EQ(after_other.own, after_update.own);
   EXPECT_EQ(stamp(), after_other);
+}
+
+TEST_P(DatabaseStamp, TheStampMovesWhenATransactionOrSavepointIsRolledBack) {
+  auto stamp = [&] { return Stamp(*db_); };
+  const ChangeStamp start = stamp();
+  ChangeStamp inside;
+  {
+    auto txn = Transaction::Begin(*db_);
+    ASSERT_TRUE(txn.ok());
+    EXPECT_TRUE(db_->InTransaction());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('a')").ok());
+    inside = stamp();  // what a cache filled now would be stamped with
+    EXPECT_NE(inside, start);
+  }  // rolled back: the row read above is gone
+  EXPECT_FALSE(db_->InTransaction());
+  const ChangeStamp after_rollback = stamp();
+  EXPECT_NE(after_rollback, inside);
+  EXPECT_EQ(after_rollback.own, inside.own) << "the rollback itself changes no row count";
+
+  auto outer = Transaction::Begin(*db_);
+  ASSERT_TRUE(outer.ok());
+  {
+    auto inner = Transaction::Begin(*db_);
+    ASSERT_TRUE(inner.ok());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('b')").ok());
+    inside = stamp();
+  }  // the savepoint rolled back
+  EXPECT_NE(stamp(), inside);
+  const ChangeStamp before_commit = stamp();
+  ASSERT_TRUE((*outer)->Commit().ok());
+  EXPECT_EQ(stamp(), before_commit) << "a commit of nothing changes nothing";
+}
+
+TEST_P(DatabaseStamp, AStampScopeReadsOtherConnectionsOnceAndOwnChangesAlways) {
+  auto stamp = [&] { return Stamp(*db_); };
+  auto other = Database::Open(dir_.File("t.db"), Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok());
+  ChangeStamp first, after_own;
+  {
+    Database::StampScope scope(*db_);
+    first = stamp();
+    ASSERT_TRUE((*other)->Exec("INSERT INTO t(v) VALUES ('x')").ok());
+    EXPECT_EQ(stamp(), first) << "another connection's commit waits for the next scope";
+    {
+      Database::StampScope nested(*db_);
+      EXPECT_EQ(stamp(), first);
+    }
+    EXPECT_EQ(stamp(), first) << "the nested scope's end keeps the outer view";
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('y')").ok());
+    after_own = stamp();
+    EXPECT_NE(after_own, first) << "this connection's change shows at once";
+    EXPECT_EQ(after_own.others, first.others);
+  }
+  const ChangeStamp outside = stamp();
+  EXPECT_NE(outside.others, first.others) << "after the scope the other commit shows";
+  {
+    Database::StampScope scope(*db_);
+    EXPECT_EQ(stamp(), outside);
+    ASSERT_TRUE((*other)->Exec("DELETE FROM t").ok());
+  }
+  EXPECT_NE(stamp(), outside);
+}
+
+TEST_P(DatabaseStamp, InWalModeTheWalIndexAnswersUntilAnotherConnectionCommits) {
+  auto other = Database::Open(dir_.File("t.db"), Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok());
+  Database& ctl = **other;
+  ChangeStamp s = Stamp(*db_);
+  EXPECT_EQ(Stamp(*db_), s);
+  EXPECT_EQ(db_->FastStampForTesting(), GetParam());
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(ctl.Exec("INSERT INTO t(v) VALUES ('" + std::to_string(i) + "')").ok());
+    const ChangeStamp next = Stamp(*db_);
+    EXPECT_NE(next, s) << "commit " << i;
+    EXPECT_EQ(Stamp(*db_), next);
+    s = next;
+  }
+  // Another connection's rollback and its read change nothing.
+  ASSERT_TRUE(ctl.Exec("BEGIN IMMEDIATE; INSERT INTO t(v) VALUES ('gone'); ROLLBACK").ok());
+  ASSERT_TRUE(ctl.QueryInt("SELECT count(*) FROM t").ok());
+  EXPECT_EQ(Stamp(*db_), s);
+  // The WAL restarts from its beginning after a full checkpoint: the same
+  // commit again leaves the WAL as long as before, under new salts.
+  ASSERT_TRUE(ctl.Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  ASSERT_TRUE(ctl.Exec("UPDATE t SET v = 'a' WHERE k = 1").ok());
+  const ChangeStamp first = Stamp(*db_);
+  EXPECT_NE(first, s);
+  EXPECT_EQ(Stamp(*db_), first);
+  ASSERT_TRUE(ctl.Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  ASSERT_TRUE(ctl.Exec("UPDATE t SET v = 'b' WHERE k = 1").ok());
+  EXPECT_NE(Stamp(*db_), first);
+  // This connection's own commits move its own count; the index is then
+  // read again and still agrees.
+  ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('own')").ok());
+  const ChangeStamp own = Stamp(*db_);
+  EXPECT_EQ(Stamp(*db_), own);
+  ASSERT_TRUE(ctl.Exec("DELETE FROM t WHERE v = 'own'").ok());
+  EXPECT_NE(Stamp(*db_), own);
 }
 
 TEST(Database, MissingFileWithoutCreateIsAnIoError) {

@@ -106,6 +106,9 @@ class CachedStatement {
 struct ChangeStamp {
   int64_t own = -1;     // rows this connection inserted, updated or deleted (sqlite3_total_changes64)
   int64_t others = -1;  // PRAGMA data_version: moves when another connection commits
+  // Transactions and savepoints this connection rolled back: what was read
+  // inside one may be undone without moving the two counts above.
+  int64_t undone = -1;
   bool operator==(const ChangeStamp&) const = default;
 };
 
@@ -141,8 +144,34 @@ class Database {
 
   int64_t LastInsertRowid() const;
   int Changes() const;
-  // The current ChangeStamp (one cached PRAGMA: about a microsecond).
+  // The current ChangeStamp. Its `others` part comes from PRAGMA
+  // data_version, a read transaction of its own (a few microseconds, most of
+  // them file-locking system calls). In WAL mode the header of the WAL index
+  // (the -shm file, mapped read-only) is looked at first: every commit by
+  // any connection rewrites it, so while it holds the very bytes it held at
+  // the last read of data_version, that value still stands.
   Result<ChangeStamp> Stamp();
+  // While one is alive, Stamp() reads PRAGMA data_version once and then
+  // reuses it: other connections' commits are seen as of the scope's first
+  // look, this connection's own changes at once. Opened around each HTTP
+  // request, so that the request's checks (its session, its cached reads)
+  // cost one read of the stamp, not one each. A commit by another
+  // connection during the scope is seen by the next one: a cache filled in
+  // the scope is stamped with the older view and so read again.
+  class StampScope {
+   public:
+    explicit StampScope(Database& db);
+    ~StampScope();
+    StampScope(const StampScope&) = delete;
+    StampScope& operator=(const StampScope&) = delete;
+
+   private:
+    Database& db_;
+  };
+  // True when Stamp() has the WAL-index header to look at (tests).
+  bool FastStampForTesting() const;
+  // True while a Transaction (or any BEGIN) is open on this connection.
+  bool InTransaction() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_.get(); }
 
@@ -159,6 +188,16 @@ class Database {
   std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
   // Transactions open on this connection (the outermost and its savepoints).
   int txn_depth_ = 0;
+  int64_t rolled_back_ = 0;  // ChangeStamp::undone
+  int stamp_scopes_ = 0;
+  std::optional<int64_t> scoped_data_version_;
+  // The WAL-index header as of the last read of data_version (Stamp).
+  struct WalIndexPeek;
+  struct PeekDeleter {
+    void operator()(WalIndexPeek* p) const;
+  };
+  std::unique_ptr<WalIndexPeek, PeekDeleter> peek_;
+  bool peek_tried_ = false;
   friend class Transaction;
 };
 
