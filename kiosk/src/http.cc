@@ -118,13 +118,13 @@ Response Router::Dispatch(Request& request) const {
     }
     request.params = std::move(params);
     request.route = r.path;
-    return r.handler(request);
+    return around_ ? around_(request, r.handler) : r.handler(request);
   }
   if (allowed.empty() && (request.method == "GET" || request.method == "HEAD")) {
     for (const auto& [prefix, handler] : prefixes_) {
       if (request.path == prefix || request.path.rfind(prefix + "/", 0) == 0) {
         request.route = prefix + "/*";
-        return handler(request);
+        return around_ ? around_(request, handler) : handler(request);
       }
     }
   }

@@ -120,6 +120,38 @@ TEST(HttpListen, ParsesAndRefuses) {
             "'shop:80': 'shop' is not an IP address (use 127.0.0.1, 0.0.0.0 or [::1])");
 }
 
+TEST(RouterAround, EveryHandlerRunsInsideItAndNothingElseDoes) {
+  Router router;
+  std::vector<std::string> seen;
+  router.Add("GET", "/a/{x}", [&](const Request& r) {
+    seen.push_back("handler " + r.params.at("x"));
+    return Response::Json(200, "{}");
+  });
+  router.AddPrefix("/app", [&](const Request& r) {
+    seen.push_back("prefix " + r.route);
+    return Response::Json(200, "{}");
+  });
+  router.SetAround([&](const Request& r, const Handler& h) {
+    seen.push_back("before " + r.route);
+    Response out = h(r);
+    seen.push_back("after");
+    out.status = 299;
+    return out;
+  });
+  auto status = [&](const std::string& method, const std::string& path) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    return router.Dispatch(r).status;
+  };
+  EXPECT_EQ(status("GET", "/a/1"), 299);
+  EXPECT_EQ(status("GET", "/app/x.js"), 299);
+  EXPECT_EQ(status("GET", "/nope"), 404);
+  EXPECT_EQ(status("POST", "/a/1"), 405);
+  EXPECT_EQ(seen, (std::vector<std::string>{"before /a/{x}", "handler 1", "after", "before /app/*",
+                                            "prefix /app/*", "after"}));
+}
+
 TEST(HttpServerStart, BusyPortIsAClearError) {
   boost::asio::io_context io;
   Router router;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,7 +15,10 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <vector>
 
 #include "edge/app/api.h"
 #include "edge/app/auth_service.h"
@@ -254,11 +258,32 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
   ho.read_timeout = std::chrono::seconds(c.http.request_timeout_s);
   ho.idle_timeout = std::chrono::seconds(c.http.idle_timeout_s);
   Impl* raw = impl.get();
-  ho.on_request = [raw](const kiosk::RequestRecord& r) {
-    const Labels labels = {{"method", r.method}, {"route", r.route}};
-    raw->metrics.Observe("storeedge_http_request_seconds", labels, r.seconds);
-    raw->metrics.Count("storeedge_http_requests_total",
-                       {{"method", r.method}, {"route", r.route}, {"code", std::to_string(r.status)}});
+  // The cells of each route, method and status, found on its first request.
+  struct RequestCells {
+    std::string method;
+    int status = 0;
+    Metrics::HistogramCell seconds;
+    Metrics::CounterCell total;
+  };
+  auto cells = std::make_shared<std::unordered_map<std::string, std::vector<RequestCells>>>();
+  ho.on_request = [raw, cells](const kiosk::RequestRecord& r) {
+    auto& of_route = (*cells)[r.route];
+    auto it = std::find_if(of_route.begin(), of_route.end(), [&](const RequestCells& c) {
+      return c.status == r.status && c.method == r.method;
+    });
+    if (it == of_route.end()) {
+      RequestCells c;
+      c.method = r.method;
+      c.status = r.status;
+      c.seconds = raw->metrics.Histogram("storeedge_http_request_seconds",
+                                         {{"method", r.method}, {"route", r.route}});
+      c.total = raw->metrics.Counter(
+          "storeedge_http_requests_total",
+          {{"method", r.method}, {"route", r.route}, {"code", std::to_string(r.status)}});
+      it = of_route.insert(of_route.end(), std::move(c));
+    }
+    it->seconds.Observe(r.seconds);
+    it->total.Add();
   };
   auto http = kiosk::HttpServer::Start(impl->io, ho, impl->router);
   if (!http.ok()) {
@@ -984,6 +1009,13 @@ void Daemon::Impl::AddRoutes() {
     log::Info("web.pages").Kv("root", web_root);
   }
   AddWebRoutes(router, web_root);
+  // A request's checks (its session, the cached task lists and kiosk reads)
+  // see other connections' commits as of its first look: one read of the
+  // database's stamp per request, not one per check.
+  router.SetAround([this](const kiosk::Request& req, const kiosk::Handler& handler) {
+    store::Database::StampScope scope(store->db());
+    return handler(req);
+  });
 }
 
 }  // namespace edge::app

@@ -61,23 +61,42 @@ void Metrics::Describe(const std::string& name, const std::string& type, const s
 }
 
 void Metrics::Count(const std::string& name, const Labels& labels, double delta) {
-  Family& f = families_[name];
-  if (f.type == "untyped") f.type = "counter";
-  f.samples[RenderLabels(labels)] += delta;
+  Counter(name, labels).Add(delta);
 }
 
 void Metrics::Observe(const std::string& name, const Labels& labels, double value) {
+  Histogram(name, labels).Observe(value);
+}
+
+// std::map keeps its nodes in place, so the cells' pointers stay valid;
+// families_ is never erased from (only gauges_ is cleared at each scrape).
+Metrics::CounterCell Metrics::Counter(const std::string& name, const Labels& labels) {
+  Family& f = families_[name];
+  if (f.type == "untyped") f.type = "counter";
+  CounterCell c;
+  c.value_ = &f.samples[RenderLabels(labels)];
+  return c;
+}
+
+Metrics::HistogramCell Metrics::Histogram(const std::string& name, const Labels& labels) {
   Family& f = families_[name];
   f.type = "histogram";
   const std::string key = RenderLabels(labels);
-  auto& b = f.buckets[key];
+  HistogramCell c;
+  c.buckets_ = &f.buckets[key];
+  if (c.buckets_->empty()) c.buckets_->assign(DefaultBuckets().size(), 0);
+  c.sum_ = &f.sums[key];
+  c.count_ = &f.counts[key];
+  return c;
+}
+
+void Metrics::HistogramCell::Observe(double value) {
   const auto& bounds = DefaultBuckets();
-  if (b.empty()) b.assign(bounds.size(), 0);
   for (size_t i = 0; i < bounds.size(); ++i) {
-    if (value <= bounds[i]) ++b[i];
+    if (value <= bounds[i]) ++(*buckets_)[i];
   }
-  f.sums[key] += value;
-  ++f.counts[key];
+  *sum_ += value;
+  ++*count_;
 }
 
 void Metrics::AddCollector(Collector collector) { collectors_.push_back(std::move(collector)); }

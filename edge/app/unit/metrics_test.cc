@@ -36,5 +36,35 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(m.Render().find("storeedge_outbox_depth 20\n"), std::string::npos);
 }
 
+TEST(Metrics, CellsAddToTheSamplesTheyWereFoundFor) {
+  Metrics m;
+  m.Count("storeedge_http_requests_total", {{"route", "/x"}, {"code", "200"}});
+  m.Observe("storeedge_http_request_seconds", {{"route", "/x"}}, 0.003);
+  auto total = m.Counter("storeedge_http_requests_total", {{"route", "/x"}, {"code", "200"}});
+  auto seconds = m.Histogram("storeedge_http_request_seconds", {{"route", "/x"}});
+  auto other = m.Counter("storeedge_http_requests_total", {{"route", "/y"}, {"code", "404"}});
+  m.AddCollector([](Metrics& g) { g.Gauge("storeedge_outbox_depth", {}, 1); });
+  (void)m.Render();  // a scrape clears and rebuilds the gauges only
+  total.Add();
+  total.Add(2);
+  seconds.Observe(0.0004);
+  seconds.Observe(30);
+  other.Add();
+  m.Count("storeedge_http_requests_total", {{"route", "/x"}, {"code", "200"}});
+  const std::string text = m.Render();
+  EXPECT_NE(text.find("storeedge_http_requests_total{route=\"/x\",code=\"200\"} 5\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("storeedge_http_requests_total{route=\"/y\",code=\"404\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("storeedge_http_request_seconds_bucket{route=\"/x\",le=\"0.0005\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("storeedge_http_request_seconds_bucket{route=\"/x\",le=\"0.005\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("storeedge_http_request_seconds_bucket{route=\"/x\",le=\"+Inf\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("storeedge_http_request_seconds_sum{route=\"/x\"} 30.0034\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("storeedge_http_request_seconds_count{route=\"/x\"} 3\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace edge::app

@@ -76,6 +76,10 @@ class Router {
   void AddWebSocket(const std::string& path, WebSocketAuthorizer authorize);
   // The authorizer for a WebSocket path, or nullptr.
   const WebSocketAuthorizer* FindWebSocket(const std::string& path) const;
+  // Every handler of Add and AddPrefix is called through `around` (at most
+  // one; the application's per-request setup, such as Database::StampScope).
+  using Around = std::function<Response(const Request&, const Handler&)>;
+  void SetAround(Around around) { around_ = std::move(around); }
   // 404 for an unknown path, 405 (with Allow) for a known path and another method.
   Response Dispatch(Request& request) const;
   // Every (method, path) registered with Add, for the OpenAPI check.
@@ -93,6 +97,7 @@ class Router {
   std::vector<Route> routes_;
   std::map<std::string, WebSocketAuthorizer> websockets_;
   std::vector<std::pair<std::string, Handler>> prefixes_;
+  Around around_;
 };
 
 struct HttpOptions {

@@ -25,6 +25,29 @@ class Metrics {
   void Count(const std::string& name, const Labels& labels, double delta = 1);
   void Observe(const std::string& name, const Labels& labels, double value);
 
+  // One labelled sample, found once and then updated without looking it up
+  // again (the per-request metrics). Valid for the life of the Metrics.
+  class CounterCell {
+   public:
+    void Add(double delta = 1) { *value_ += delta; }
+
+   private:
+    friend class Metrics;
+    double* value_ = nullptr;
+  };
+  class HistogramCell {
+   public:
+    void Observe(double value);
+
+   private:
+    friend class Metrics;
+    std::vector<uint64_t>* buckets_ = nullptr;
+    double* sum_ = nullptr;
+    uint64_t* count_ = nullptr;
+  };
+  CounterCell Counter(const std::string& name, const Labels& labels);
+  HistogramCell Histogram(const std::string& name, const Labels& labels);
+
   // Gauges computed at scrape time: the callback adds samples with Gauge().
   using Collector = std::function<void(Metrics&)>;
   void AddCollector(Collector collector);
