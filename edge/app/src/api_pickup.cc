@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "api_json.h"
 #include "edge/app/api.h"
@@ -134,7 +135,7 @@ class RateLimiter {
   std::mutex mu_;
   std::chrono::steady_clock::duration window_;
   std::chrono::steady_clock::time_point last_sweep_{};
-  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> log_;
+  std::unordered_map<std::string, std::deque<std::chrono::steady_clock::time_point>> log_;
 };
 
 // Refs typed at the kiosk that match no pickup order. They are refused like
@@ -435,14 +436,9 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
       *refused = ErrorResponse(unknown_refs->Fail(c.order_ref) ? locked : unknown);
       return std::nullopt;
     };
-    auto found = orders.FindPickupOrders(c.order_ref);
-    if (!found.ok() || found->empty() || c.order_ref.rfind("SE1:", 0) == 0) return not_found();
-    std::optional<store::OrderRecord> match;
-    for (const auto& o : *found) {
-      if (o.order_ref == c.order_ref || o.order_id == c.order_ref) match = o;
-    }
-    if (!match) return not_found();
-    auto check = orders.CheckPickupCode(*match, c.pickup_code, "kiosk", kiosk_actor);
+    auto match = orders.PickupOrderNamed(c.order_ref);
+    if (!match.ok() || !*match) return not_found();
+    auto check = orders.CheckPickupCode(**match, c.pickup_code, "kiosk", kiosk_actor);
     if (!check.ok()) {
       *refused = check.status().code() == core::StatusCode::kPermissionDenied ? ErrorResponse(locked)
                                                                               : ErrorResponse(check.status());
@@ -452,7 +448,7 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
       *refused = ErrorResponse(check->locked ? locked : unknown);
       return std::nullopt;
     }
-    return match;
+    return std::move(*match);
   };
   router.Add("GET", "/api/v1/kiosk/bays", [&auth, &orders](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kKiosk);
@@ -471,10 +467,14 @@ void AddPickupRoutes(kiosk::Router& router, AuthService& auth, OrderService& ord
     kiosk::Response refused;
     auto order = verify(*who, *creds, &refused);
     if (!order) return refused;
-    return JsonResponse({{"order_ref", order->order_ref},
-                         {"first_name", FirstName(*order)},
-                         {"kind", core::OrderKindName(order->kind)},
-                         {"ready", order->state == core::OrderState::kReady}});
+    // Written out directly (the kiosk's busiest answer), keys in the order
+    // a json object would put them.
+    std::string out = "{\"first_name\":" + json(FirstName(*order)).dump();
+    out += ",\"kind\":\"";
+    out += core::OrderKindName(order->kind);
+    out += "\",\"order_ref\":" + json(order->order_ref).dump();
+    out += order->state == core::OrderState::kReady ? ",\"ready\":true}" : ",\"ready\":false}";
+    return kiosk::Response::Json(200, std::move(out));
   });
   router.Add("POST", "/api/v1/kiosk/checkin", [&auth, &orders, verify, changed](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kKiosk);

@@ -33,7 +33,9 @@ std::string HexEncode(const std::string& bytes) {
   return out;
 }
 
-std::string Sha256(const std::string& data) {
+std::string Sha256(std::string_view data) { return Sha256(data, {}); }
+
+std::string Sha256(std::string_view a, std::string_view b) {
   // Every request hashes its bearer token: the digest is fetched once and a
   // context kept per thread (OpenSSL 3 would otherwise look the algorithm
   // up and allocate a context on every call).
@@ -46,8 +48,11 @@ std::string Sha256(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (sha256 == nullptr || c.ctx == nullptr || EVP_DigestInit_ex(c.ctx, sha256, nullptr) != 1 ||
-      EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(c.ctx, md, &len) != 1) {
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+      EVP_DigestUpdate(c.ctx, a.data(), a.size()) != 1 || EVP_DigestUpdate(c.ctx, b.data(), b.size()) != 1 ||
+      EVP_DigestFinal_ex(c.ctx, md, &len) != 1) {
+    std::string both(a);
+    both.append(b);
+    EVP_Digest(both.data(), both.size(), md, &len, EVP_sha256(), nullptr);
   }
   return std::string(reinterpret_cast<char*>(md), len);
 }

@@ -464,8 +464,7 @@ Result<std::vector<store::ArrivalRecord>> OrderService::EscalateArrivals() {
 namespace {
 
 // Why an order's pickup code cannot be checked now, if it cannot.
-Status CodeCheckable(const std::optional<store::OrderRecord>& order, const std::string& order_id,
-                     const std::string& what) {
+Status CodeCheckable(const store::OrderRecord* order, const std::string& order_id, const std::string& what) {
   if (!order) return Status::NotFound("order " + Shown(order_id) + " is unknown to this store");
   if (!order->pickup_code_hash) {
     return Status::FailedPrecondition(what +
@@ -476,6 +475,11 @@ Status CodeCheckable(const std::optional<store::OrderRecord>& order, const std::
                                     " wrong codes; a supervisor must unlock it");
   }
   return Status::Ok();
+}
+
+Status CodeCheckable(const std::optional<store::OrderRecord>& order, const std::string& order_id,
+                     const std::string& what) {
+  return CodeCheckable(order ? &*order : nullptr, order_id, what);
 }
 
 }  // namespace
@@ -501,7 +505,7 @@ Result<CodeCheck> OrderService::CheckPickupCode(const store::OrderRecord& found,
   const std::string& order_id = found.order_id;
   const std::string what = "pickup code for order " + Shown(order_id);
   EDGE_RETURN_IF_ERROR(CheckCodeRequest(by, code, what));
-  EDGE_RETURN_IF_ERROR(CodeCheckable(found, order_id, what));
+  EDGE_RETURN_IF_ERROR(CodeCheckable(&found, order_id, what));
   // Decided before any write: a right code needs none (below).
   CodeCheck out;
   out.ok =
@@ -513,7 +517,7 @@ Result<CodeCheck> OrderService::CheckPickupCode(const store::OrderRecord& found,
     // A right code is recorded when it ends a run of wrong ones (it starts
     // their count again); otherwise recording it would change no count, and
     // a lookup at the kiosk stays a read that waits for no disk.
-    ORD_ASSIGN_OR_RETURN(int64_t wrong, pickup_.WrongAttemptsSince(order_id, now - window));
+    ORD_ASSIGN_OR_RETURN(int64_t wrong, WrongCodesSince(order_id, now - window));
     if (wrong == 0) return out;
   }
   ORD_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
@@ -558,6 +562,61 @@ Status OrderService::OverridePickupLock(const std::string& order_id, const core:
 
 // ---- finding an order at the counter ----
 
+void OrderService::PickupLookups::Since(const store::ChangeStamp& now) {
+  if (now == stamp && by_ref.size() + wrong.size() < 10000) return;
+  by_ref.clear();
+  wrong.clear();
+  stamp = now;
+}
+
+Result<const std::vector<store::OrderRecord>*> OrderService::OrdersByRefKept(const std::string& order_ref) {
+  ORD_ASSIGN_OR_RETURN(auto stamp, store_.db().Stamp());
+  lookups_.Since(stamp);
+  auto it = lookups_.by_ref.find(order_ref);
+  if (it == lookups_.by_ref.end()) {
+    ORD_ASSIGN_OR_RETURN(auto orders, repo_.OrdersByRef(order_ref));
+    it = lookups_.by_ref.emplace(order_ref, std::move(orders)).first;
+  }
+  return &it->second;
+}
+
+Result<std::vector<store::OrderRecord>> OrderService::OrdersByRef(const std::string& order_ref) {
+  ORD_ASSIGN_OR_RETURN(auto kept, OrdersByRefKept(order_ref));
+  return *kept;
+}
+
+Result<std::optional<store::OrderRecord>> OrderService::PickupOrderNamed(const std::string& ref) {
+  std::optional<store::OrderRecord> out;
+  if (ref.empty() || ref.rfind("SE1:", 0) == 0) return out;
+  auto collectable = [](const store::OrderRecord& o) {
+    return core::IsPickupKind(o.kind) && IsCollectable(o.state);
+  };
+  ORD_ASSIGN_OR_RETURN(auto by_ref, OrdersByRefKept(ref));
+  const store::OrderRecord* match = nullptr;
+  for (const auto& o : *by_ref) {
+    if (collectable(o)) match = &o;  // sorted by routed
+  }
+  if (match) return std::optional<store::OrderRecord>(*match);
+  ORD_ASSIGN_OR_RETURN(auto by_id, repo_.FindOrder(ref));
+  if (by_id && collectable(*by_id)) out = std::move(by_id);
+  return out;
+}
+
+Result<int64_t> OrderService::WrongCodesSince(const std::string& order_id, int64_t since_ms) {
+  auto stamp = store_.db().Stamp();
+  if (!stamp.ok()) return pickup_.WrongAttemptsSince(order_id, since_ms);
+  lookups_.Since(*stamp);
+  auto it = lookups_.wrong.find(order_id);
+  // A remembered list holds every wrong code after its own since: it
+  // answers for a later one (the clock moved on), not an earlier one.
+  if (it == lookups_.wrong.end() || since_ms < it->second.since_ms) {
+    ORD_ASSIGN_OR_RETURN(auto at, pickup_.WrongAttemptTimesSince(order_id, since_ms));
+    it = lookups_.wrong.insert_or_assign(order_id, PickupLookups::Wrong{since_ms, std::move(at)}).first;
+  }
+  const auto& at = it->second.at_ms;
+  return static_cast<int64_t>(at.end() - std::upper_bound(at.begin(), at.end(), since_ms));
+}
+
 Result<std::vector<store::OrderRecord>> OrderService::FindPickupOrders(const std::string& query) {
   std::string q = query;
   while (!q.empty() && std::isspace(static_cast<unsigned char>(q.back()))) q.pop_back();
@@ -577,11 +636,11 @@ Result<std::vector<store::OrderRecord>> OrderService::FindPickupOrders(const std
       return Bad("q",
                  "expected the customer's order QR code, got " + std::string(core::ScanKindName(scan->kind)));
     }
-    ORD_ASSIGN_OR_RETURN(auto by_ref, repo_.OrdersByRef(scan->order_ref));
+    ORD_ASSIGN_OR_RETURN(auto by_ref, OrdersByRef(scan->order_ref));
     keep(std::move(by_ref));
     return out;
   }
-  ORD_ASSIGN_OR_RETURN(auto by_ref, repo_.OrdersByRef(q));
+  ORD_ASSIGN_OR_RETURN(auto by_ref, OrdersByRef(q));
   keep(std::move(by_ref));
   if (out.empty()) {
     ORD_ASSIGN_OR_RETURN(auto by_id, repo_.FindOrder(q));

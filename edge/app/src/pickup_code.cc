@@ -76,7 +76,7 @@ bool PickupCodeMatches(const std::string& code, const std::string& stored) {
 
 PickupCodeChecker::PickupCodeChecker() : key_(RandomBytes(32)) {}
 
-std::string PickupCodeChecker::Mac(const std::string& code) const { return Sha256(key_ + code); }
+std::string PickupCodeChecker::Mac(const std::string& code) const { return Sha256(key_, code); }
 
 bool PickupCodeChecker::Matches(const std::string& order_id, const std::string& code,
                                 const std::string& stored) {

@@ -289,6 +289,87 @@ TEST_F(OrderPickup, ARightCodeIsRecordedOnlyWhenItEndsARunOfWrongOnes) {
   EXPECT_TRUE(check("11223344").ok);
 }
 
+// Finding a pickup order and counting its wrong codes are kept between
+// calls (OrderService::PickupLookups): every change by this connection or
+// another, a rollback, and the clock moving on show in the next answer.
+TEST_F(OrderPickup, TheKioskReadsShowEveryChangeAtOnce) {
+  RouteAndPick(Pickup("O-9", {Line("1", "SKU-B", 1)}, "24681357"));
+  BagAndStage("O-9", 1, "P-01-1");
+  const core::Actor kiosk{"kiosk-1", core::Role::kKiosk};
+  // Both ways in: the counter's search and the kiosk's exact ref.
+  auto found = [&] {
+    auto r = orders_->FindPickupOrders("W-O-9");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    auto named = orders_->PickupOrderNamed("W-O-9");
+    EXPECT_TRUE(named.ok()) << named.status().ToString();
+    if (!r.ok() || !named.ok()) return size_t{99};
+    EXPECT_EQ(r->size(), *named ? 1u : 0u);
+    return r->size();
+  };
+  auto right = [&] {
+    auto c = orders_->CheckPickupCode("O-9", "24681357", "kiosk", kiosk);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_TRUE(c.ok() && c->ok);
+  };
+  auto rows = [&] { return Count("SELECT count(*) FROM pickup_attempts WHERE order_id = 'O-9'"); };
+  auto other = store::Database::Open(dir_.File("storeedge.db"), store::Database::Mode::kReadWrite);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  store::Database& ctl = **other;  // as storeedgectl would
+
+  EXPECT_EQ(found(), 1u);
+  EXPECT_EQ(found(), 1u);
+  for (const std::string named : {"O-9", "W-O-9"}) {
+    auto o = orders_->PickupOrderNamed(named);
+    ASSERT_TRUE(o.ok() && *o) << named;
+    EXPECT_EQ((*o)->order_id, "O-9");
+  }
+  for (const std::string none : {"", "W-O-", "w-o-9", " W-O-9", "SE1:ORD:W-O-9:24681357"}) {
+    auto o = orders_->PickupOrderNamed(none);
+    ASSERT_TRUE(o.ok());
+    EXPECT_FALSE(*o) << "'" << none << "'";
+  }
+  ASSERT_TRUE(ctl.Exec("UPDATE orders SET state = 'cancelled' WHERE order_id = 'O-9'").ok());
+  EXPECT_EQ(found(), 0u) << "another connection's change";
+  ASSERT_TRUE(ctl.Exec("UPDATE orders SET state = 'ready' WHERE order_id = 'O-9'").ok());
+  EXPECT_EQ(found(), 1u);
+  {
+    auto txn = store::Transaction::Begin(store_->db());
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE(store_->db().Exec("UPDATE orders SET state = 'cancelled' WHERE order_id = 'O-9'").ok());
+    EXPECT_EQ(found(), 0u) << "this connection's change, not yet committed";
+  }
+  EXPECT_EQ(found(), 1u) << "the change was rolled back";
+
+  right();
+  right();
+  EXPECT_EQ(rows(), 0) << "no wrong codes: a right one is not recorded";
+  const int64_t now = core::ToUnixMillis(clock_.Now());
+  ASSERT_TRUE(ctl.Exec("INSERT INTO pickup_attempts (order_id, at, ok, channel, by) VALUES ('O-9', " +
+                       std::to_string(now) + ", 0, 'counter', 'ana')")
+                  .ok());
+  right();
+  EXPECT_EQ(rows(), 2) << "the wrong code another connection recorded is ended by the right one";
+  right();
+  EXPECT_EQ(rows(), 2);
+
+  // A wrong code, then the window passes: the count kept from before the
+  // clock moved must not be used for the later window.
+  auto wrong = orders_->CheckPickupCode("O-9", "00000000", "kiosk", kiosk);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ(wrong->attempts_left, 4);
+  EXPECT_EQ(rows(), 3);
+  clock_.Advance(std::chrono::minutes(1));
+  right();
+  EXPECT_EQ(rows(), 4) << "a wrong code within the window is ended by the right one";
+  ASSERT_TRUE(orders_->CheckPickupCode("O-9", "00000001", "kiosk", kiosk).ok());
+  EXPECT_EQ(rows(), 5);
+  // Counted (and kept) at this time ...
+  EXPECT_EQ(Count("SELECT count(*) FROM pickup_attempts WHERE order_id = 'O-9' AND ok = 0"), 3);
+  clock_.Advance(kPickupLockWindow + std::chrono::seconds(1));
+  right();
+  EXPECT_EQ(rows(), 5) << "... and once the window has passed, no wrong code is left to end";
+}
+
 TEST_F(OrderPickup, ArrivalBeforeReadyIsShownAndJumpsThePickQueue) {
   Route(Pickup("O-1", {Line("1", "SKU-A", 1)}, "111111", "bopis", 1, "2026-11-27T12:00:00Z"));
   Route(Pickup("O-2", {Line("1", "SKU-B", 1)}, "222222", "curbside", 9, "2026-11-28T12:00:00Z"));

@@ -206,6 +206,22 @@ Result<int64_t> PickupRepo::WrongAttemptsSince(const std::string& order_id, int6
   return st.Int64(0);
 }
 
+Result<std::vector<int64_t>> PickupRepo::WrongAttemptTimesSince(const std::string& order_id,
+                                                                int64_t since_ms) {
+  REPO_CACHED(
+      st, db_,
+      "SELECT at FROM pickup_attempts WHERE order_id = ?1 AND ok = 0 AND at > ?2 AND id > "
+      "coalesce((SELECT max(id) FROM pickup_attempts WHERE order_id = ?1 AND ok = 1), 0) ORDER BY at");
+  st.Bind(1, order_id).Bind(2, since_ms);
+  std::vector<int64_t> out;
+  while (true) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(st.Int64(0));
+  }
+}
+
 Status PickupRepo::InsertHandover(Transaction& txn, const HandoverRecord& h) {
   REPO_CACHED(st, txn.db(),
               "INSERT INTO handovers (order_id, verified_by, id_type, collector, associate, arrival_id, at) "

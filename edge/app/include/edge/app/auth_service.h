@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -112,6 +113,8 @@ class AuthService {
 // Random bytes from the OS (OpenSSL's RAND_bytes), for salts, tokens and ids.
 std::string RandomBytes(size_t n);
 std::string HexEncode(const std::string& bytes);
-std::string Sha256(const std::string& data);
+std::string Sha256(std::string_view data);
+// The SHA-256 of `a` followed by `b`.
+std::string Sha256(std::string_view a, std::string_view b);
 
 }  // namespace edge::app

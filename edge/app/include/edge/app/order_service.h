@@ -65,6 +65,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "edge/app/auth_service.h"
@@ -588,6 +589,10 @@ class OrderService {
   // order QR (SE1:ORD:<ref>:<code>) or a customer name (part of first or last
   // name, case-insensitive). Open pickup orders only.
   core::Result<std::vector<store::OrderRecord>> FindPickupOrders(const std::string& query);
+  // The open pickup order whose order ref (or else order id) is exactly
+  // `ref`, as a kiosk customer typed or scanned it; none when there is no
+  // such order. Of two with the same ref, the later routed.
+  core::Result<std::optional<store::OrderRecord>> PickupOrderNamed(const std::string& ref);
   // Validates a bag scan against an order without changing anything: OK, or
   // InvalidArgument naming the order the bag belongs to.
   core::Result<BagView> CheckBag(const std::string& order_id, const std::string& bag_scan);
@@ -710,6 +715,12 @@ class OrderService {
                                              const core::Actor& by);
   // The order, when it is a picked order of a ship kind.
   core::Result<store::OrderRecord> OrderToPack(const std::string& order_id);
+  // OrderRepo::OrdersByRef and PickupRepo::WrongAttemptsSince through
+  // lookups_ (below).
+  core::Result<std::vector<store::OrderRecord>> OrdersByRef(const std::string& order_ref);
+  // The same, read into lookups_: valid until its next use.
+  core::Result<const std::vector<store::OrderRecord>*> OrdersByRefKept(const std::string& order_ref);
+  core::Result<int64_t> WrongCodesSince(const std::string& order_id, int64_t since_ms);
   // Hands `packages` of one order to the carrier inside `txn`.
   core::Result<std::vector<HandoffResult>> ShipPackages(store::Transaction& txn, store::OrderRecord& order,
                                                         std::vector<store::PackageRecord> packages,
@@ -729,6 +740,23 @@ class OrderService {
   store::OrderRepo repo_;
   store::PickupRepo pickup_;
   PickupCodeChecker pickup_codes_;
+  // What finding a pickup order and checking its code read (the orders of a
+  // ref, an order's recent wrong codes), kept while the database's stamp is
+  // unchanged: any write, by this connection or another, or a rollback
+  // forgets it all. A kiosk's lookup and then its check-in, or a customer's
+  // second try, read nothing again.
+  struct PickupLookups {
+    store::ChangeStamp stamp;
+    std::unordered_map<std::string, std::vector<store::OrderRecord>> by_ref;
+    struct Wrong {
+      int64_t since_ms = 0;
+      std::vector<int64_t> at_ms;  // oldest first
+    };
+    std::unordered_map<std::string, Wrong> wrong;
+    // Forgets everything unless `now` is the stamp it was read under.
+    void Since(const store::ChangeStamp& now);
+  };
+  PickupLookups lookups_;
   store::ReturnRepo returns_;
   // Registers AllocateReceivedIn as the inventory's receipt listener for as
   // long as the service lives (order_allocation.cc); one OrderService per

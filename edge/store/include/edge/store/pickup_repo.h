@@ -124,6 +124,9 @@ class PickupRepo {
   // Wrong attempts for the order after `since_ms` and after the last
   // successful attempt or override.
   Result<int64_t> WrongAttemptsSince(const std::string& order_id, int64_t since_ms);
+  // The times of those attempts, oldest first: counted again for a later
+  // `since_ms` without another read.
+  Result<std::vector<int64_t>> WrongAttemptTimesSince(const std::string& order_id, int64_t since_ms);
   Status InsertHandover(Transaction& txn, const HandoverRecord& h);
   Result<std::optional<HandoverRecord>> HandoverOf(const std::string& order_id);
 
