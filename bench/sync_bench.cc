@@ -392,7 +392,11 @@ void Drain(const Args& a) {
   const auto t0 = Clock::now();
   if (!daemon.Start()) Die("storeedged did not start: " + daemon.Stderr());
   const bool drained = WaitUntil(
-      [&] { return *(*db)->QueryInt("SELECT count(*) FROM outbox WHERE published IS NULL") == 0; }, 600s);
+      // An O(1) look (the partial index's first entry): counting what is
+      // left would scan up to the whole backlog 50 times a second on the
+      // cores the daemon runs on.
+      [&] { return *(*db)->QueryInt("SELECT EXISTS (SELECT 1 FROM outbox WHERE published IS NULL)") == 0; },
+      600s);
   const double s = Seconds(t0);
   if (!drained) Die("the backlog did not drain");
   std::printf(

@@ -239,6 +239,28 @@ TEST_F(SyncBridgeTest, OutboxPortsMapTheStore) {
   EXPECT_EQ((*all)[0].data_json, R"({"sku":"A"})");
 }
 
+TEST_F(SyncBridgeTest, MarksOfAcknowledgedEventsKeepTheSyncSettingAndJoinACallersTransaction) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(bridge_->Append("inventory.adjusted", R"({"sku":"A"})").ok());
+  const int64_t level = Count("PRAGMA synchronous");
+  EXPECT_EQ(level, 2) << "the store's default is FULL";
+  ASSERT_TRUE(bridge_->MarkPublishedMany({1, 2}).ok());
+  EXPECT_EQ(*bridge_->Depth(), 2);
+  EXPECT_EQ(Count("PRAGMA synchronous"), level) << "restored after the mark's own commit";
+  {
+    auto txn = store::Transaction::Begin(store_->db());
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE(bridge_->MarkPublishedMany({3}).ok());
+    EXPECT_EQ(Count("PRAGMA synchronous"), level);
+    EXPECT_EQ(*bridge_->Depth(), 1);
+  }  // the caller's transaction rolled back, and the mark with it
+  EXPECT_EQ(*bridge_->Depth(), 2);
+  ASSERT_TRUE(bridge_->MarkPublishedMany({4}).ok());
+  Open();
+  EXPECT_EQ(*bridge_->Depth(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE published IS NOT NULL"), 3);
+  EXPECT_EQ(Count("PRAGMA synchronous"), level);
+}
+
 // ---- with a real broker ----
 
 // The node's io_context on its own thread; the test drives it with Run().
