@@ -1,10 +1,5 @@
 #include "edge/store/database.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstring>
 
@@ -237,51 +232,49 @@ int Database::Changes() const { return sqlite3_changes(db_.get()); }
 struct Database::WalIndexPeek {
   static constexpr size_t kHeaders = 96;  // both copies
   static constexpr uint32_t kVersion = 3007000;
-  const void* map = nullptr;
-  size_t length = 0;
+  static constexpr int kRegion = 32768;  // the size of a wal-index region
+  // Region 0 of the index as the connection itself maps it (xShmMap): no
+  // file of our own is opened, so none is closed (closing any descriptor of
+  // a file drops every POSIX lock the process holds on it, SQLite's too).
+  const volatile unsigned char* header = nullptr;
   unsigned char seen[kHeaders] = {};
   bool have_seen = false;
   int64_t data_version = -1;  // PRAGMA data_version when `seen` was read
 
   void Read(unsigned char* out) const {
-    const auto* p = static_cast<const volatile unsigned char*>(map);
-    for (size_t i = 0; i < kHeaders; ++i) out[i] = p[i];
+    for (size_t i = 0; i < kHeaders; ++i) out[i] = header[i];
     std::atomic_thread_fence(std::memory_order_acquire);
   }
 
-  // The -shm of `db`'s main database when it is in WAL mode with a
-  // wal-index of the known version; null otherwise (Stamp then always reads
-  // data_version).
+  // The wal-index of `db`'s main database when it is in WAL mode, already
+  // mapped by the connection and of the known version; null otherwise
+  // (Stamp then always reads data_version). The mapping is SQLite's and
+  // lives as long as the connection stays in WAL mode, which a Database
+  // never leaves once it has entered it.
   static WalIndexPeek* Open(Database& db) {
     auto mode = db.QueryText("PRAGMA journal_mode");
-    const char* file = sqlite3_db_filename(db.handle(), "main");
-    if (!mode.ok() || *mode != "wal" || file == nullptr || *file == '\0') return nullptr;
-    const int fd = ::open((std::string(file) + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return nullptr;
-    struct stat st {};
-    void* m = MAP_FAILED;
-    // 136 bytes: the two headers and the checkpoint information.
-    if (fstat(fd, &st) == 0 && st.st_size >= 136) m = mmap(nullptr, kHeaders, PROT_READ, MAP_SHARED, fd, 0);
-    ::close(fd);
-    if (m == MAP_FAILED) return nullptr;
-    auto* peek = new WalIndexPeek;
-    peek->map = m;
-    peek->length = kHeaders;
-    uint32_t version = 0;
-    std::memcpy(&version, m, sizeof version);
-    const unsigned char is_init = static_cast<const unsigned char*>(m)[12];
-    if (version != kVersion || is_init != 1) {
-      PeekDeleter()(peek);
+    if (!mode.ok() || *mode != "wal") return nullptr;
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||
+        file->pMethods->xShmMap == nullptr) {
       return nullptr;
     }
+    volatile void* region = nullptr;
+    // bExtend = 0: only a region that exists; nothing is created.
+    if (file->pMethods->xShmMap(file, 0, kRegion, 0, &region) != SQLITE_OK || region == nullptr)
+      return nullptr;
+    const auto* h = static_cast<const volatile unsigned char*>(region);
+    uint32_t version = 0;
+    for (size_t i = 0; i < sizeof version; ++i) reinterpret_cast<unsigned char*>(&version)[i] = h[i];
+    if (version != kVersion || h[12] != 1) return nullptr;  // iVersion, isInit
+    auto* peek = new WalIndexPeek;
+    peek->header = h;
     return peek;
   }
 };
 
-void Database::PeekDeleter::operator()(WalIndexPeek* p) const {
-  if (p->map != nullptr) munmap(const_cast<void*>(p->map), p->length);
-  delete p;
-}
+void Database::PeekDeleter::operator()(WalIndexPeek* p) const { delete p; }
 
 Result<ChangeStamp> Database::Stamp() {
   ChangeStamp stamp;

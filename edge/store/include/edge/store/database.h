@@ -147,9 +147,10 @@ class Database {
   // The current ChangeStamp. Its `others` part comes from PRAGMA
   // data_version, a read transaction of its own (a few microseconds, most of
   // them file-locking system calls). In WAL mode the header of the WAL index
-  // (the -shm file, mapped read-only) is looked at first: every commit by
-  // any connection rewrites it, so while it holds the very bytes it held at
-  // the last read of data_version, that value still stands.
+  // (the -shm region the connection maps) is looked at first: every commit
+  // by any connection rewrites it, so while it holds the very bytes it held
+  // at the last read of data_version, that value still stands. A connection
+  // that has used Stamp() in WAL mode must stay in WAL mode.
   Result<ChangeStamp> Stamp();
   // While one is alive, Stamp() reads PRAGMA data_version once and then
   // reuses it: other connections' commits are seen as of the scope's first
