@@ -178,8 +178,19 @@ TEST(Envelope, EventEnvelopeIsExact) {
             R"({"id":"0b8f3c56-1d2e-4f3a-8b4c-5d6e7f809a1b","type":"order.accepted","store":"S042",)"
             R"("stream":"events","seq":42,"ts":"2026-11-27T10:15:03.120Z",)"
             R"("data":{"order_id":"O-1001","lines":[{"line_id":"1","qty":2}]}})");
-  e.data_json = "not json";
-  EXPECT_NE(EncodeEvent("S042", e).find(R"("data":{})"), std::string::npos);
+  // The envelope is valid JSON whatever its strings hold.
+  e.type = "order.\"accepted\"\n\u00e9";
+  e.data_json = " {\"note\":\"caf\u00e9 \\\"x\\\"\",\"n\":[1,2.5]} ";
+  const json parsed = json::parse(EncodeEvent("S042", e));
+  EXPECT_EQ(parsed["type"], e.type);
+  EXPECT_EQ(parsed["data"], json::parse(e.data_json));
+  // Data that is not one JSON object is sent as {} (and logged).
+  for (const std::string bad : {"not json", "", "[1]", "{\"a\":1} {}", "{\"a\":", "{\"a\":\"\xff\"}"}) {
+    e.data_json = bad;
+    const std::string sent = EncodeEvent("S042", e);
+    EXPECT_NE(sent.find(R"("data":{}})"), std::string::npos) << bad << " -> " << sent;
+    EXPECT_TRUE(json::accept(sent)) << sent;
+  }
 }
 
 TEST(Envelope, ProtocolPayloads) {
