@@ -75,6 +75,11 @@ bool IsCollectable(core::OrderState s) {
          s == core::OrderState::kPicked || s == core::OrderState::kReady;
 }
 
+// An order a customer can come and collect: a pickup kind, not yet closed.
+bool IsOpenPickup(const store::OrderRecord& o) {
+  return core::IsPickupKind(o.kind) && IsCollectable(o.state);
+}
+
 }  // namespace
 
 void OrderService::SetPickupPolicy(int hold_days, core::Duration escalate_after,
@@ -588,17 +593,14 @@ Result<std::vector<store::OrderRecord>> OrderService::OrdersByRef(const std::str
 Result<std::optional<store::OrderRecord>> OrderService::PickupOrderNamed(const std::string& ref) {
   std::optional<store::OrderRecord> out;
   if (ref.empty() || ref.rfind("SE1:", 0) == 0) return out;
-  auto collectable = [](const store::OrderRecord& o) {
-    return core::IsPickupKind(o.kind) && IsCollectable(o.state);
-  };
   ORD_ASSIGN_OR_RETURN(auto by_ref, OrdersByRefKept(ref));
   const store::OrderRecord* match = nullptr;
   for (const auto& o : *by_ref) {
-    if (collectable(o)) match = &o;  // sorted by routed
+    if (IsOpenPickup(o)) match = &o;  // sorted by routed
   }
   if (match) return std::optional<store::OrderRecord>(*match);
   ORD_ASSIGN_OR_RETURN(auto by_id, repo_.FindOrder(ref));
-  if (by_id && collectable(*by_id)) out = std::move(by_id);
+  if (by_id && IsOpenPickup(*by_id)) out = std::move(by_id);
   return out;
 }
 
@@ -626,7 +628,7 @@ Result<std::vector<store::OrderRecord>> OrderService::FindPickupOrders(const std
   std::vector<store::OrderRecord> out;
   auto keep = [&](std::vector<store::OrderRecord> orders) {
     for (auto& o : orders) {
-      if (core::IsPickupKind(o.kind) && IsCollectable(o.state)) out.push_back(std::move(o));
+      if (IsOpenPickup(o)) out.push_back(std::move(o));
     }
   };
   if (q.rfind("SE1:", 0) == 0) {

@@ -72,8 +72,11 @@ Status SyncBridge::MarkPublishedMany(const std::vector<int64_t>& seqs) {
   // a caller's transaction (an inbound batch) it is part of that commit.
   std::optional<int64_t> restore;
   if (!db.InTransaction()) {
-    auto level = db.QueryInt("PRAGMA synchronous");
-    if (level.ok() && *level > 1 && db.Exec("PRAGMA synchronous = NORMAL").ok()) restore = *level;
+    std::optional<int64_t> level;
+    if (auto st = db.Cached("PRAGMA synchronous"); st.ok()) {
+      if (auto row = (*st)->Step(); row.ok() && *row) level = (*st)->Int64(0);
+    }
+    if (level && *level > 1 && db.Exec("PRAGMA synchronous = NORMAL").ok()) restore = *level;
   }
   Status s = [&]() -> Status {
     auto txn = store::Transaction::Begin(db);

@@ -197,13 +197,9 @@ Status PickupRepo::InsertAttempt(Transaction& txn, const PickupAttemptRecord& a)
 }
 
 Result<int64_t> PickupRepo::WrongAttemptsSince(const std::string& order_id, int64_t since_ms) {
-  REPO_CACHED(st, db_,
-              "SELECT count(*) FROM pickup_attempts WHERE order_id = ?1 AND ok = 0 AND at > ?2 AND id > "
-              "coalesce((SELECT max(id) FROM pickup_attempts WHERE order_id = ?1 AND ok = 1), 0)");
-  st.Bind(1, order_id).Bind(2, since_ms);
-  auto row = st.Step();
-  if (!row.ok()) return row.status();
-  return st.Int64(0);
+  auto times = WrongAttemptTimesSince(order_id, since_ms);
+  if (!times.ok()) return times.status();
+  return static_cast<int64_t>(times->size());
 }
 
 Result<std::vector<int64_t>> PickupRepo::WrongAttemptTimesSince(const std::string& order_id,
