@@ -100,6 +100,7 @@ std::unique_ptr<edge::store::Store> OpenStore(const std::string& path, edge::sto
   o.path = path;
   o.store_id = "BENCH";
   o.synchronous = sync;
+  o.background_checkpoint = true;  // as storeedged opens it
   auto s = edge::store::Store::Open(o, clock);
   if (!s.ok()) Die("open " + path + ": " + s.status().ToString());
   return std::move(s).value();

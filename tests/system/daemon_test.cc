@@ -307,6 +307,11 @@ TEST(Daemon, ServesPrometheusMetrics) {
   EXPECT_NE(m->body.find("storeedge_inbound_last_seq{stream=\"orders\"} 0\n"), std::string::npos);
   EXPECT_NE(m->body.find("storeedge_orders{state=\"ready\"} 0\n"), std::string::npos) << m->body;
   EXPECT_NE(m->body.find("\nstoreedge_arrivals_waiting 0\n"), std::string::npos);
+  // The daemon's store checkpoints on a thread of its own.
+  EXPECT_NE(m->body.find("# TYPE storeedge_database_checkpoints_total counter\n"), std::string::npos);
+  EXPECT_NE(m->body.find("storeedge_database_checkpoints_total{by=\"writer\"} 0\n"), std::string::npos)
+      << m->body;
+  EXPECT_NE(m->body.find("\nstoreedge_database_checkpoint_failures_total 0\n"), std::string::npos);
   EXPECT_NE(m->body.find("storeedge_http_requests_total{method=\"GET\",route=\"/healthz\",code=\"200\"} 1\n"),
             std::string::npos)
       << m->body;

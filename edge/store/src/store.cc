@@ -81,6 +81,15 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const co
   EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size=-" + std::to_string(std::max(options.cache_kib, 64))));
   EDGE_RETURN_IF_ERROR(d.Exec("PRAGMA busy_timeout=" + std::to_string(options.busy_timeout_ms)));
   EDGE_RETURN_IF_ERROR(store->CheckOwner());
+  if (options.background_checkpoint) {
+    Checkpointer::Options co;
+    co.pages = options.checkpoint_pages;
+    co.inline_pages = 8 * options.checkpoint_pages;
+    co.full_sync = options.synchronous == Synchronous::kFull;
+    auto c = Checkpointer::Start(d, co);
+    if (!c.ok()) return c.status().WithContext("database " + path);
+    store->checkpointer_ = std::move(c).value();
+  }
   return store;
 }
 

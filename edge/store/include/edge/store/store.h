@@ -15,6 +15,7 @@
 
 #include "edge/core/clock.h"
 #include "edge/core/status.h"
+#include "edge/store/checkpointer.h"
 #include "edge/store/database.h"
 
 namespace edge::store {
@@ -32,6 +33,12 @@ struct StoreOptions {
   // pages spilled to the WAL in the middle of the transaction and were read
   // back; 32 MiB holds a batch and the hot pages of a large store.
   int cache_kib = 32 * 1024;
+  // Checkpoint the WAL from a thread and connection of its own (Checkpointer)
+  // each time checkpoint_pages frames have been added, instead of inside the
+  // commit that crosses 1,000 pages. The daemon's store does; a short-lived
+  // command keeps SQLite's automatic checkpoint.
+  bool background_checkpoint = false;
+  int64_t checkpoint_pages = 1000;
 };
 
 // Application id written into the file header ("SEDG"), so that a SQLite file
@@ -129,6 +136,8 @@ class Store {
 
   // Size of the database file plus its WAL, in bytes.
   int64_t FileSizeBytes() const;
+  // The background checkpointer, when options.background_checkpoint.
+  Checkpointer* checkpointer() { return checkpointer_.get(); }
 
  private:
   Store(StoreOptions options, std::unique_ptr<Database> db, const core::Clock& clock)
@@ -139,6 +148,7 @@ class Store {
 
   StoreOptions options_;
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // destroyed before db_ closes
   const core::Clock& clock_;
   int schema_version_ = 0;
 };
