@@ -73,6 +73,34 @@ TEST_F(DatabaseTest, ATransactionInsideAnotherIsASavepointOfIt) {
   EXPECT_FALSE((*again)->nested());
 }
 
+// One statement inside a transaction that changes 20 MB of existing pages:
+// its statement journal (the pages' old images, kept to undo the statement)
+// is far larger than any in-memory threshold. A journal spilled from memory
+// to a file in one write larger than SQLite's 128 KiB write cap failed with
+// "database or disk is full" and rolled the whole transaction back; a
+// 200,000-SKU snapshot did that.
+TEST_F(DatabaseTest, AStatementChangingMegabytesInsideATransactionCommits) {
+  ASSERT_TRUE(db_->Exec("CREATE TABLE big (k INTEGER PRIMARY KEY, v BLOB NOT NULL)").ok());
+  ASSERT_TRUE(db_->Exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000) "
+                        "INSERT INTO big (v) SELECT zeroblob(1000) FROM c")
+                  .ok());
+  auto outer = Transaction::Begin(*db_);
+  ASSERT_TRUE(outer.ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (v) VALUES ('before')").ok());
+  {
+    auto inner = Transaction::Begin(*db_);  // a savepoint: its journal holds every page changed in it
+    ASSERT_TRUE(inner.ok());
+    const Status s = db_->Exec("UPDATE big SET v = zeroblob(1001)");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_TRUE((*inner)->Commit().ok());
+  }
+  const Status s = db_->Exec("UPDATE big SET v = zeroblob(1002) WHERE k % 2 = 0");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE((*outer)->Commit().ok());
+  EXPECT_EQ(*db_->QueryInt("SELECT count(*) FROM big WHERE length(v) = 1002"), 10000);
+  EXPECT_EQ(Count(), 1);
+}
+
 TEST_F(DatabaseTest, StatementsBindAndRead) {
   auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (?1, ?2)");
   ASSERT_TRUE(ins.ok());
