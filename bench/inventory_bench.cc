@@ -11,8 +11,11 @@
 //     with synchronous FULL and NORMAL, against raw single-row commits with
 //     the same setting.
 //
-// Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D] [--profile]
-// Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, $TMPDIR.
+// Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D]
+//                        [--checkpoint thread|inline] [--profile]
+// Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, $TMPDIR, the
+// WAL checkpointed from a thread of its own as storeedged does (inline: by
+// SQLite inside the commit that fills it).
 // Build it in a release tree: -DCMAKE_BUILD_TYPE=Release -DSTOREEDGE_BENCH=ON.
 #include <sqlite3.h>
 #include <unistd.h>
@@ -43,6 +46,7 @@ struct Args {
   int64_t reservations = 2'000;
   std::string dir;
   bool profile = false;
+  bool thread_checkpoint = true;  // --checkpoint thread (storeedged's) or inline (SQLite's own)
 };
 
 // With --profile: every statement of the replica slower than 20 ms, on stderr.
@@ -94,13 +98,13 @@ std::string Fresh(const Args& a, const std::string& name) {
   return path;
 }
 
-std::unique_ptr<edge::store::Store> OpenStore(const std::string& path, edge::store::Synchronous sync,
-                                              const edge::core::Clock& clock) {
+std::unique_ptr<edge::store::Store> OpenStore(const Args& a, const std::string& path,
+                                              edge::store::Synchronous sync, const edge::core::Clock& clock) {
   edge::store::StoreOptions o;
   o.path = path;
   o.store_id = "BENCH";
   o.synchronous = sync;
-  o.background_checkpoint = true;  // as storeedged opens it
+  o.background_checkpoint = a.thread_checkpoint;
   auto s = edge::store::Store::Open(o, clock);
   if (!s.ok()) Die("open " + path + ": " + s.status().ToString());
   return std::move(s).value();
@@ -142,7 +146,7 @@ void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
 
   edge::app::SystemClock clock;
   {
-    auto store = OpenStore(Fresh(a, "replica.db"), edge::store::Synchronous::kFull, clock);
+    auto store = OpenStore(a, Fresh(a, "replica.db"), edge::store::Synchronous::kFull, clock);
     if (a.profile) sqlite3_trace_v2(store->db().handle(), SQLITE_TRACE_PROFILE, Profile, nullptr);
     auto svc =
         edge::app::InventoryService::Create(*store, clock, {}, std::mt19937_64(std::random_device{}()));
@@ -203,7 +207,7 @@ void BenchReservations(const Args& a, edge::store::Synchronous sync, const char*
   double replica = 0;
   double grouped = 0;
   {
-    auto store = OpenStore(Fresh(a, std::string("reserve-") + name + ".db"), sync, clock);
+    auto store = OpenStore(a, Fresh(a, std::string("reserve-") + name + ".db"), sync, clock);
     auto svc =
         edge::app::InventoryService::Create(*store, clock, {}, std::mt19937_64(std::random_device{}()));
     if (!svc.ok()) Die(svc.status().ToString());
@@ -281,8 +285,11 @@ int main(int argc, char** argv) {
       a.reservations = std::atoll(v.c_str());
     } else if (flag == "--dir") {
       base = v;
+    } else if (flag == "--checkpoint" && (v == "thread" || v == "inline")) {
+      a.thread_checkpoint = v == "thread";
     } else {
-      Die("unknown flag " + flag + " (--skus N --chunks N --reservations N --dir D --profile)");
+      Die("unknown flag or value " + flag + " " + v +
+          " (--skus N --chunks N --reservations N --dir D --checkpoint thread|inline --profile)");
     }
   }
   if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1)
