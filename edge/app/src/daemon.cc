@@ -959,9 +959,8 @@ void Daemon::Impl::AddMetrics() {
     m.Gauge("storeedge_database_bytes", {}, static_cast<double>(store->FileSizeBytes()));
     if (const store::Checkpointer* c = store->checkpointer()) {
       const auto n = c->counts();
-      m.Gauge("storeedge_database_checkpoints_total", {{"by", "thread"}},
-              static_cast<double>(n.background - n.busy - n.failed));
-      m.Gauge("storeedge_database_checkpoints_total", {{"by", "writer"}}, static_cast<double>(n.inline_));
+      m.Gauge("storeedge_database_checkpoints_total", {{"by", "thread"}}, static_cast<double>(n.thread));
+      m.Gauge("storeedge_database_checkpoints_total", {{"by", "writer"}}, static_cast<double>(n.writer));
       m.Gauge("storeedge_database_checkpoint_failures_total", {}, static_cast<double>(n.failed));
     }
     m.Gauge("storeedge_uptime_seconds", {},

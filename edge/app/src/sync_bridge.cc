@@ -1,7 +1,5 @@
 #include "edge/app/sync_bridge.h"
 
-#include <optional>
-
 #include "edge/app/event_log.h"
 #include "edge/core/ids.h"
 #include "edge/log/log.h"
@@ -63,32 +61,15 @@ Status SyncBridge::MarkPublished(int64_t seq) { return store_.MarkPublished(seq)
 
 Status SyncBridge::MarkPublishedMany(const std::vector<int64_t>& seqs) {
   if (seqs.empty()) return Status::Ok();
-  store::Database& db = store_.db();
   // A mark of what the broker acknowledged waits for no disk sync of its
-  // own (synchronous NORMAL for its commit, in WAL mode): lost in a power
-  // cut, it only sends those events again after the restart, with their
-  // ids, which the OMS takes as duplicates (the contract is at-least-once).
-  // The next commit that does sync, or a checkpoint, takes it to disk. Inside
-  // a caller's transaction (an inbound batch) it is part of that commit.
-  std::optional<int64_t> restore;
-  if (!db.InTransaction()) {
-    std::optional<int64_t> level;
-    if (auto st = db.Cached("PRAGMA synchronous"); st.ok()) {
-      if (auto row = (*st)->Step(); row.ok() && *row) level = (*st)->Int64(0);
-    }
-    if (level && *level > 1 && db.Exec("PRAGMA synchronous = NORMAL").ok()) restore = *level;
-  }
-  Status s = [&]() -> Status {
-    auto txn = store::Transaction::Begin(db);
-    if (!txn.ok()) return txn.status();
-    for (int64_t seq : seqs) EDGE_RETURN_IF_ERROR(store_.MarkPublished(seq));
-    return (*txn)->Commit();
-  }();
-  if (restore) {
-    Status back = db.Exec("PRAGMA synchronous = " + std::to_string(*restore));
-    if (!back.ok() && s.ok()) s = back.WithContext("restore PRAGMA synchronous");
-  }
-  return s;
+  // own: lost in a power cut, it only sends those events again after the
+  // restart, with their ids, which the OMS takes as duplicates (the contract
+  // is at-least-once). Inside a caller's transaction (an inbound batch) it is
+  // part of that commit.
+  auto txn = store::Transaction::Begin(store_.db(), store::Transaction::Durability::kUnsynced);
+  if (!txn.ok()) return txn.status();
+  for (int64_t seq : seqs) EDGE_RETURN_IF_ERROR(store_.MarkPublished(seq));
+  return (*txn)->Commit();
 }
 
 Result<int64_t> SyncBridge::Append(const std::string& type, const std::string& data_json) {

@@ -55,7 +55,7 @@ int Checkpointer::OnCommit(void* self_ptr, sqlite3* db, const char* schema, int 
     const int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (rc == SQLITE_OK) {
       std::lock_guard lock(self->mu_);
-      ++self->counts_.inline_;
+      ++self->counts_.writer;
     }
     self->asked_at_ = 0;
     return SQLITE_OK;
@@ -84,8 +84,9 @@ void Checkpointer::Run() {
     const int rc = sqlite3_wal_checkpoint_v2(own_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     const char* why = rc == SQLITE_OK ? nullptr : sqlite3_errmsg(own_->handle());
     lock.lock();
-    ++counts_.background;
-    if (rc == SQLITE_BUSY) {
+    if (rc == SQLITE_OK) {
+      ++counts_.thread;
+    } else if (rc == SQLITE_BUSY) {
       ++counts_.busy;
     } else if (rc != SQLITE_OK) {
       ++counts_.failed;
@@ -108,7 +109,7 @@ Checkpointer::Counts Checkpointer::counts() const {
 
 bool Checkpointer::WaitForCheckpoints(int64_t n, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return done_.wait_for(lock, timeout, [&] { return counts_.background >= n; });
+  return done_.wait_for(lock, timeout, [&] { return counts_.thread + counts_.busy + counts_.failed >= n; });
 }
 
 }  // namespace edge::store

@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <cstring>
-
 #include <vector>
 
 namespace edge::store {
@@ -173,10 +172,6 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
   return std::unique_ptr<Database>(new Database(db.release(), path));
 }
 
-Database::~Database() {
-  // Statements must be finalized before the connection closes.
-  cache_.clear();
-}
 
 Status Database::Exec(std::string_view sql) {
   std::string copy(sql);
@@ -282,7 +277,12 @@ struct Database::WalIndexPeek {
   }
 };
 
-void Database::PeekDeleter::operator()(WalIndexPeek* p) const { delete p; }
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+Database::~Database() {
+  // Statements must be finalized before the connection closes.
+  cache_.clear();
+}
 
 Result<ChangeStamp> Database::Stamp() {
   ChangeStamp stamp;
@@ -367,20 +367,54 @@ Status RunPrepared(Database& db, const std::string& sql) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
+// PRAGMA synchronous values (https://sqlite.org/pragma.html#pragma_synchronous).
+constexpr int64_t kSyncNormal = 1;
+constexpr int64_t kSyncFull = 2;
+constexpr int64_t kSyncExtra = 3;
+
+Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db, Durability durability) {
   const int depth = db.txn_depth_ + 1;
+  int restore = 0;
+  if (durability == Durability::kUnsynced && depth == 1) {
+    // Parsed each time, not Database::Cached: SQLite reads and sets this
+    // PRAGMA when the statement is prepared, so a kept statement would
+    // answer, or set, what held when it was first prepared.
+    auto level = db.QueryInt("PRAGMA synchronous");
+    if (!level.ok()) return level.status();
+    if (*level > kSyncNormal) {
+      EDGE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
+      restore = static_cast<int>(*level);
+    }
+  }
+  Status begun = Status::Ok();
   if (const TxnSql* sql = PreparedTxnSql(depth)) {
-    EDGE_RETURN_IF_ERROR(RunPrepared(db, sql->begin));
+    begun = RunPrepared(db, sql->begin);
   } else {
-    EDGE_RETURN_IF_ERROR(db.Exec("SAVEPOINT " + SavepointName(depth)));
+    begun = db.Exec("SAVEPOINT " + SavepointName(depth));
+  }
+  std::unique_ptr<Transaction> txn(new Transaction(db, depth, restore));
+  if (!begun.ok()) {
+    txn->done_ = true;  // nothing to roll back
+    if (restore) (void)txn->RestoreSync();
+    return begun;
   }
   db.txn_depth_ = depth;
-  return std::unique_ptr<Transaction>(new Transaction(db, depth));
+  return txn;
 }
 
-void Transaction::End() {
+Status Transaction::RestoreSync() {
+  if (restore_sync_ == 0) return Status::Ok();
+  const char* sql = restore_sync_ == kSyncExtra  ? "PRAGMA synchronous = EXTRA"
+                    : restore_sync_ == kSyncFull ? "PRAGMA synchronous = FULL"
+                                                 : "PRAGMA synchronous = NORMAL";
+  restore_sync_ = 0;
+  return db_.Exec(sql).WithContext("put PRAGMA synchronous back");
+}
+
+Status Transaction::End() {
   done_ = true;
   db_.txn_depth_ = depth_ - 1;
+  return RestoreSync();
 }
 
 Transaction::~Transaction() {
@@ -392,7 +426,7 @@ Transaction::~Transaction() {
     const std::string sp = SavepointName(depth_);
     (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
   }
-  End();
+  (void)End();
 }
 
 Status Transaction::Commit() {
@@ -404,8 +438,8 @@ Status Transaction::Commit() {
       ++db_.rolled_back_;
       (void)db_.Exec("ROLLBACK");
     }
-    End();
-    return s;
+    Status restored = End();
+    return s.ok() ? restored : s;
   }
   const std::string sp = SavepointName(depth_);
   Status s = sql ? RunPrepared(db_, sql->commit) : db_.Exec("RELEASE " + sp);
@@ -413,7 +447,7 @@ Status Transaction::Commit() {
     ++db_.rolled_back_;
     (void)db_.Exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
   }
-  End();
+  (void)End();
   return s;
 }
 

@@ -58,15 +58,15 @@ TEST_F(CheckpointerTest, CopiesTheWalIntoTheDatabaseFileOnItsOwnThread) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
 
   Commit(*db, 3);  // fewer frames than asked for: nothing is copied
-  EXPECT_EQ((*c)->counts().background, 0);
+  EXPECT_EQ((*c)->counts().thread, 0);
   EXPECT_EQ(RowsInTheFileAlone("a.db"), 0);
 
   Commit(*db, 40);  // past 8 frames in one commit: the thread copies all of it
   ASSERT_TRUE((*c)->WaitForCheckpoints(1, seconds(30)));
   EXPECT_EQ(RowsInTheFileAlone("a.db"), 43);
   const auto n = (*c)->counts();
-  EXPECT_EQ(n.background, 1);
-  EXPECT_EQ(n.inline_, 0);  // the writer did not checkpoint
+  EXPECT_EQ(n.thread, 1);
+  EXPECT_EQ(n.writer, 0);  // the writer did not checkpoint
   EXPECT_EQ(n.failed, 0);
   EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM t"), 43);
 }
@@ -79,8 +79,8 @@ TEST_F(CheckpointerTest, TheWriterCheckpointsItselfOnceTheWalHoldsInlinePages) {
   Commit(*db, 10);
   EXPECT_EQ(RowsInTheFileAlone("b.db"), 0);
   Commit(*db, 40);  // the WAL passes 30 frames: copied before Commit returns
-  EXPECT_EQ((*c)->counts().inline_, 1);
-  EXPECT_EQ((*c)->counts().background, 0);
+  EXPECT_EQ((*c)->counts().writer, 1);
+  EXPECT_EQ((*c)->counts().thread, 0);
   EXPECT_EQ(RowsInTheFileAlone("b.db"), 50);
 }
 

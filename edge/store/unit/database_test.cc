@@ -101,6 +101,46 @@ TEST_F(DatabaseTest, AStatementChangingMegabytesInsideATransactionCommits) {
   EXPECT_EQ(Count(), 1);
 }
 
+// An unsynced transaction commits with synchronous NORMAL and puts the
+// connection's setting back however it ends; inside another transaction it
+// changes nothing (the outer commit decides).
+TEST_F(DatabaseTest, AnUnsyncedTransactionRelaxesOnlyItsOwnCommit) {
+  ASSERT_TRUE(db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL").ok());
+  auto level = [&] { return *db_->QueryInt("PRAGMA synchronous"); };
+  {
+    auto txn = Transaction::Begin(*db_, Transaction::Durability::kUnsynced);
+    ASSERT_TRUE(txn.ok());
+    EXPECT_EQ(level(), 1);  // NORMAL for this commit
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('a')").ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(level(), 2);
+  {
+    auto txn = Transaction::Begin(*db_, Transaction::Durability::kUnsynced);
+    ASSERT_TRUE(txn.ok());
+    EXPECT_EQ(level(), 1);  // again: the setting is made anew each time
+    ASSERT_TRUE(db_->Exec("INSERT INTO t(v) VALUES ('b')").ok());
+  }  // rolled back
+  EXPECT_EQ(level(), 2);
+  {
+    auto outer = Transaction::Begin(*db_);
+    ASSERT_TRUE(outer.ok());
+    auto inner = Transaction::Begin(*db_, Transaction::Durability::kUnsynced);
+    ASSERT_TRUE(inner.ok());
+    EXPECT_EQ(level(), 2);  // the outer commit syncs
+    ASSERT_TRUE((*inner)->Commit().ok());
+    ASSERT_TRUE((*outer)->Commit().ok());
+  }
+  ASSERT_TRUE(db_->Exec("PRAGMA synchronous=EXTRA").ok());
+  {
+    auto txn = Transaction::Begin(*db_, Transaction::Durability::kUnsynced);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(level(), 3);
+  EXPECT_EQ(Count(), 1);
+}
+
 TEST_F(DatabaseTest, StatementsBindAndRead) {
   auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (?1, ?2)");
   ASSERT_TRUE(ins.ok());

@@ -40,10 +40,10 @@ class Checkpointer {
     bool full_sync = true;        // PRAGMA synchronous of the checkpointing connection: FULL, else NORMAL
   };
   struct Counts {
-    int64_t background = 0;  // checkpoints run by the thread
-    int64_t busy = 0;        // of those, found another checkpoint running (retried on the next request)
-    int64_t failed = 0;      // of those, failed otherwise (logged)
-    int64_t inline_ = 0;     // checkpoints the writer ran itself at inline_pages
+    int64_t thread = 0;  // checkpoints the thread completed
+    int64_t busy = 0;    // of its tries, found another checkpoint running (tried again on the next request)
+    int64_t failed = 0;  // of its tries, failed otherwise (logged)
+    int64_t writer = 0;  // checkpoints the writer ran itself at inline_pages
   };
 
   // Opens a second connection to `writer`'s file (in WAL mode) and starts the
@@ -56,8 +56,8 @@ class Checkpointer {
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   Counts counts() const;
-  // Waits until the thread has finished `n` checkpoints in all, or `timeout`
-  // has passed; true in the first case (tests).
+  // Waits until the thread has finished `n` tries in all (completed, busy or
+  // failed), or `timeout` has passed; true in the first case (tests).
   bool WaitForCheckpoints(int64_t n, std::chrono::milliseconds timeout);
 
  private:

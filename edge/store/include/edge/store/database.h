@@ -180,7 +180,7 @@ class Database {
   struct Deleter {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);  // in database.cc, where WalIndexPeek is complete
 
   // Members in reverse release order: statements are finalized before the
   // connection closes.
@@ -194,10 +194,7 @@ class Database {
   std::optional<int64_t> scoped_data_version_;
   // The WAL-index header as of the last read of data_version (Stamp).
   struct WalIndexPeek;
-  struct PeekDeleter {
-    void operator()(WalIndexPeek* p) const;
-  };
-  std::unique_ptr<WalIndexPeek, PeekDeleter> peek_;
+  std::unique_ptr<WalIndexPeek> peek_;  // complete in database.cc, where ~Database is
   bool peek_tried_ = false;
   friend class Transaction;
 };
@@ -216,7 +213,19 @@ class Database {
 // its outer one.
 class Transaction {
  public:
-  static Result<std::unique_ptr<Transaction>> Begin(Database& db);
+  // How the COMMIT of an outermost transaction waits for the disk.
+  //  kSynced: as the connection's PRAGMA synchronous says.
+  //  kUnsynced: with synchronous NORMAL for this commit only (the setting is
+  //    put back when the transaction ends). In WAL mode the database stays
+  //    consistent, but a power cut may lose this commit until the next one
+  //    that syncs, or a checkpoint, has taken it to disk. For changes that
+  //    are harmless to lose, such as marks of what the broker acknowledged
+  //    (lost, the events are sent again with their ids).
+  // A transaction begun inside another is part of that one's commit, so
+  // the choice has no effect there.
+  enum class Durability { kSynced, kUnsynced };
+  static Result<std::unique_ptr<Transaction>> Begin(Database& db,
+                                                    Durability durability = Durability::kSynced);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -228,10 +237,14 @@ class Transaction {
   bool nested() const { return depth_ > 1; }
 
  private:
-  Transaction(Database& db, int depth) : db_(db), depth_(depth) {}
-  void End();
+  Transaction(Database& db, int depth, int restore_sync)
+      : db_(db), depth_(depth), restore_sync_(restore_sync) {}
+  // Marks the transaction ended; puts PRAGMA synchronous back (kUnsynced).
+  Status End();
+  Status RestoreSync();
   Database& db_;
-  int depth_;  // 1 = the outermost (BEGIN); more = a savepoint
+  int depth_;         // 1 = the outermost (BEGIN); more = a savepoint
+  int restore_sync_;  // the PRAGMA synchronous level to put back at End(), or 0
   bool done_ = false;
 };
 
