@@ -12,7 +12,8 @@
 //     the same setting.
 //
 // Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D]
-//                        [--checkpoint thread|inline] [--profile]
+//                        [--checkpoint thread|inline] [--only snapshot|FULL|NORMAL]
+//                        [--profile]
 // Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, $TMPDIR, the
 // WAL checkpointed from a thread of its own as storeedged does (inline: by
 // SQLite inside the commit that fills it).
@@ -48,6 +49,7 @@ struct Args {
   std::string dir;
   bool profile = false;
   bool thread_checkpoint = true;  // --checkpoint thread (storeedged's) or inline (SQLite's own)
+  std::string only;               // --only snapshot|FULL|NORMAL: one phase (for a profiler)
 };
 
 // With --profile: every statement of the replica slower than 20 ms, on stderr.
@@ -319,11 +321,14 @@ int main(int argc, char** argv) {
       a.reservations = std::atoll(v.c_str());
     } else if (flag == "--dir") {
       base = v;
+    } else if (flag == "--only" && (v == "snapshot" || v == "FULL" || v == "NORMAL")) {
+      a.only = v;
     } else if (flag == "--checkpoint" && (v == "thread" || v == "inline")) {
       a.thread_checkpoint = v == "thread";
     } else {
       Die("unknown flag or value " + flag + " " + v +
-          " (--skus N --chunks N --reservations N --dir D --checkpoint thread|inline --profile)");
+          " (--skus N --chunks N --reservations N --dir D --checkpoint thread|inline --only "
+          "snapshot|FULL|NORMAL --profile)");
     }
   }
   if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1)
@@ -338,9 +343,9 @@ int main(int argc, char** argv) {
   for (int64_t i = 0; i < a.skus; ++i)
     rows.push_back({Sku(i), Location(i), Gtin(i), static_cast<int64_t>(rng() % 50)});
 
-  BenchSnapshot(a, rows);
-  BenchReservations(a, edge::store::Synchronous::kFull, "FULL");
-  BenchReservations(a, edge::store::Synchronous::kNormal, "NORMAL");
+  if (a.only.empty() || a.only == "snapshot") BenchSnapshot(a, rows);
+  if (a.only.empty() || a.only == "FULL") BenchReservations(a, edge::store::Synchronous::kFull, "FULL");
+  if (a.only.empty() || a.only == "NORMAL") BenchReservations(a, edge::store::Synchronous::kNormal, "NORMAL");
   std::filesystem::remove_all(a.dir);
   return 0;
 }
