@@ -4,7 +4,9 @@
 // the effects in the store's database checked after each step.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "edge/store/database.h"
 #include "edge/testing/central.h"
@@ -176,6 +178,70 @@ TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
   EXPECT_EQ(Query("SELECT count(*) FROM orders WHERE order_id = 'O-BAD'"), 0);
   EXPECT_EQ(Query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 1);
   EXPECT_EQ(daemon_.process().Wait(0ms), std::nullopt) << "the daemon keeps running";
+}
+
+// systemd's watchdog (WatchdogSec) restarts a daemon that stops pinging. The
+// apply of a large snapshot is one long piece of work on the daemon's
+// thread; were it taken for a hang, the restarted daemon would get the same
+// last chunk again and be killed again. Here the watchdog wants a ping every
+// 100 ms and the apply of 60,000 SKUs takes longer than that: the pings sent
+// from inside it show in /metrics, and the daemon is the one that started.
+TEST(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
+  TempDir dir;
+  Mosquitto broker(dir);
+  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
+  CentralOms central(broker.uri(), "S042");
+  ASSERT_TRUE(central.Connect()) << central.client().error();
+  ASSERT_TRUE(daemon.Start(30s, {{"WATCHDOG_USEC", "200000"}})) << daemon.Stderr();
+  // systemd reads its socket as datagrams come; a full queue would block the
+  // daemon's sends.
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) daemon.notify().Receive(100ms);
+  });
+  struct Join {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Join() {
+      done = true;
+      t.join();
+    }
+  } join{done, reader};
+  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+
+  constexpr int kChunks = 12;
+  constexpr int kPerChunk = 5000;
+  for (int c = 0; c < kChunks; ++c) {
+    json items = json::array();
+    for (int i = c * kPerChunk; i < (c + 1) * kPerChunk; ++i) {
+      items.push_back({{"sku", "SKU-" + std::to_string(i)},
+                       {"on_hand", i % 7},
+                       {"location", "A-" + std::to_string(10 + i % 40) + "-01"}});
+    }
+    central.Send("inventory", "inventory.snapshot",
+                 {{"snapshot_id", "big"},
+                  {"as_of_store_seq", 0},
+                  {"chunk", c + 1},
+                  {"chunks", kChunks},
+                  {"items", std::move(items)}});
+  }
+  auto applied = central.WaitForEvent(
+      [](const json& e) {
+        return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == "big";
+      },
+      120s);
+  ASSERT_TRUE(applied) << daemon.Stderr();
+
+  auto m = daemon.Get("/metrics");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const std::string key = "storeedge_watchdog_pings_total{by=\"statement\"} ";
+  const size_t at = m->body.find(key);
+  ASSERT_NE(at, std::string::npos) << m->body;
+  EXPECT_GE(std::stod(m->body.substr(at + key.size())), 1) << m->body;
+  EXPECT_NE(m->body.find("storeedge_watchdog_pings_total{by=\"timer\"} "), std::string::npos);
+  auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM items"), kChunks * kPerChunk);
 }
 
 }  // namespace

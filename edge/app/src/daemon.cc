@@ -63,6 +63,7 @@ struct Daemon::Impl {
   std::string config_path;  // "" when running on embedded defaults
   SystemClock clock;
   Notifier notifier = Notifier::FromEnvironment();
+  WatchdogPacer watchdog{notifier};
   asio::io_context io{1};
   asio::signal_set stop_signals{io, SIGTERM, SIGINT};
   asio::signal_set hup_signal{io, SIGHUP};
@@ -197,6 +198,13 @@ std::unique_ptr<Daemon> Daemon::Create(Config config, std::string config_path, S
     return nullptr;
   }
   impl->store = std::move(st).value();
+  if (impl->notifier.watchdog_interval()) {
+    // One long statement (the apply of a large snapshot, tens of seconds on
+    // a slow disk) must not look like a hung daemon to systemd: it would
+    // kill it, the message would come again and be killed again.
+    Impl* self = impl.get();
+    impl->store->db().SetProgressHook([self] { self->watchdog.PingIfDue(); });
+  }
   if (core::Status s = impl->WriteControlToken(); !s.ok()) {
     *error = {kExitStorage, s.message()};
     return nullptr;
@@ -925,6 +933,10 @@ void Daemon::Impl::AddMetrics() {
       "WAL checkpoints by who ran them: the checkpoint thread, or the writer when the thread fell behind");
   metrics.Describe("storeedge_database_checkpoint_failures_total", "counter",
                    "Checkpoints of the checkpoint thread that failed (logged as store.checkpoint_failed)");
+  metrics.Describe(
+      "storeedge_watchdog_pings_total", "counter",
+      "systemd watchdog pings: from the timer, or from inside a statement that held the daemon's "
+      "thread for half the watchdog interval or more (absent without a watchdog)");
   metrics.Describe("storeedge_uptime_seconds", "gauge", "Seconds since the daemon started");
   metrics.Describe("storeedge_websocket_clients", "gauge", "Connected WebSocket clients");
   metrics.Describe("storeedge_orders", "gauge", "Orders by state");
@@ -962,6 +974,11 @@ void Daemon::Impl::AddMetrics() {
       m.Gauge("storeedge_database_checkpoints_total", {{"by", "thread"}}, static_cast<double>(n.thread));
       m.Gauge("storeedge_database_checkpoints_total", {{"by", "writer"}}, static_cast<double>(n.writer));
       m.Gauge("storeedge_database_checkpoint_failures_total", {}, static_cast<double>(n.failed));
+    }
+    if (notifier.watchdog_interval()) {
+      m.Gauge("storeedge_watchdog_pings_total", {{"by", "timer"}}, static_cast<double>(watchdog.pings()));
+      m.Gauge("storeedge_watchdog_pings_total", {{"by", "statement"}},
+              static_cast<double>(watchdog.due_pings()));
     }
     m.Gauge("storeedge_uptime_seconds", {},
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_mono).count());

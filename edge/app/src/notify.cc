@@ -43,4 +43,25 @@ bool Notifier::Notify(const std::string& state) const {
   return n == static_cast<ssize_t>(state.size());
 }
 
+WatchdogPacer::WatchdogPacer(const Notifier& notifier, Now now) : notifier_(notifier), now_(std::move(now)) {}
+
+void WatchdogPacer::Send() {
+  last_ = now_();
+  notifier_.Notify("WATCHDOG=1");
+}
+
+void WatchdogPacer::Ping() {
+  Send();
+  ++pings_;
+}
+
+bool WatchdogPacer::PingIfDue() {
+  const auto interval = notifier_.watchdog_interval();
+  if (!interval) return false;
+  if (last_ && now_() - *last_ < *interval / 2) return false;
+  Send();
+  ++due_pings_;
+  return true;
+}
+
 }  // namespace edge::app

@@ -48,5 +48,96 @@ TEST(Notifier, WatchdogForAnotherPidIsIgnored) {
   EXPECT_TRUE(n.Notify("READY=1"));  // no socket: a no-op
 }
 
+// A datagram socket standing in for systemd's, and a Notifier aimed at it
+// with a watchdog of `usec`.
+class Systemd {
+ public:
+  Systemd(const testing::TempDir& dir, const char* usec) : path_(dir.File("notify.sock")) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, path_.c_str());
+    bound_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::setenv("NOTIFY_SOCKET", path_.c_str(), 1);
+    if (usec) {
+      ::setenv("WATCHDOG_USEC", usec, 1);
+    } else {
+      ::unsetenv("WATCHDOG_USEC");
+    }
+    ::unsetenv("WATCHDOG_PID");
+    notifier_ = Notifier::FromEnvironment();
+    ::unsetenv("NOTIFY_SOCKET");
+    ::unsetenv("WATCHDOG_USEC");
+  }
+  ~Systemd() { ::close(fd_); }
+  bool bound() const { return bound_; }
+  const Notifier& notifier() const { return notifier_; }
+  // Datagrams queued so far, each "WATCHDOG=1" here.
+  int Pings() {
+    int n = 0;
+    char buf[64];
+    for (ssize_t got; (got = ::recv(fd_, buf, sizeof buf, 0)) > 0;) {
+      EXPECT_EQ(std::string(buf, static_cast<size_t>(got)), "WATCHDOG=1");
+      ++n;
+    }
+    return n;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool bound_ = false;
+  Notifier notifier_;
+};
+
+TEST(WatchdogPacer, PingsWhenHalfTheIntervalHasPassedAndNotBefore) {
+  testing::TempDir dir;
+  Systemd systemd(dir, "1000000");  // 1 s: a ping due every 500 ms
+  ASSERT_TRUE(systemd.bound());
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  WatchdogPacer pacer(systemd.notifier(), [&] { return now; });
+
+  EXPECT_TRUE(pacer.PingIfDue());  // none sent yet
+  EXPECT_EQ(systemd.Pings(), 1);
+  now += std::chrono::milliseconds(499);
+  EXPECT_FALSE(pacer.PingIfDue());
+  EXPECT_EQ(systemd.Pings(), 0);
+  now += std::chrono::milliseconds(1);
+  EXPECT_TRUE(pacer.PingIfDue());
+  EXPECT_EQ(systemd.Pings(), 1);
+
+  // The timer's ping counts as the last one too.
+  now += std::chrono::milliseconds(300);
+  pacer.Ping();
+  now += std::chrono::milliseconds(300);
+  EXPECT_FALSE(pacer.PingIfDue());
+  now += std::chrono::milliseconds(200);
+  EXPECT_TRUE(pacer.PingIfDue());
+  EXPECT_EQ(systemd.Pings(), 2);
+  EXPECT_EQ(pacer.pings(), 1);
+  EXPECT_EQ(pacer.due_pings(), 3);
+
+  // Called as often as a progress hook is (every few microseconds of a long
+  // statement), it sends one ping per half interval: ten seconds, twenty.
+  int received = 0;
+  for (int i = 0; i < 1'000'000; ++i) {
+    now += std::chrono::microseconds(10);
+    if (pacer.PingIfDue()) received += systemd.Pings();  // read as systemd does, or sends block
+  }
+  EXPECT_EQ(pacer.due_pings(), 3 + 20);
+  EXPECT_EQ(received, 20);
+}
+
+TEST(WatchdogPacer, WithoutAWatchdogNothingIsDue) {
+  testing::TempDir dir;
+  Systemd systemd(dir, nullptr);
+  ASSERT_TRUE(systemd.bound());
+  ASSERT_FALSE(systemd.notifier().watchdog_interval().has_value());
+  WatchdogPacer pacer(systemd.notifier());
+  EXPECT_FALSE(pacer.PingIfDue());
+  EXPECT_EQ(systemd.Pings(), 0);
+  EXPECT_EQ(pacer.due_pings(), 0);
+}
+
 }  // namespace
 }  // namespace edge::app

@@ -1,5 +1,6 @@
 #include "edge/store/database.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <vector>
@@ -172,7 +173,6 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
   return std::unique_ptr<Database>(new Database(db.release(), path));
 }
 
-
 Status Database::Exec(std::string_view sql) {
   std::string copy(sql);
   char* err = nullptr;
@@ -282,6 +282,21 @@ Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(pat
 Database::~Database() {
   // Statements must be finalized before the connection closes.
   cache_.clear();
+}
+
+void Database::SetProgressHook(std::function<void()> hook, int every_steps) {
+  progress_hook_ = std::move(hook);
+  if (!progress_hook_) {
+    sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
+    return;
+  }
+  sqlite3_progress_handler(
+      db_.get(), std::max(every_steps, 1),
+      [](void* self) {
+        static_cast<Database*>(self)->progress_hook_();
+        return 0;  // never interrupts
+      },
+      this);
 }
 
 Result<ChangeStamp> Database::Stamp() {

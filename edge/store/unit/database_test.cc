@@ -104,6 +104,33 @@ TEST_F(DatabaseTest, AStatementChangingMegabytesInsideATransactionCommits) {
 // An unsynced transaction commits with synchronous NORMAL and puts the
 // connection's setting back however it ends; inside another transaction it
 // changes nothing (the outer commit decides).
+TEST_F(DatabaseTest, TheProgressHookRunsWhileALongStatementRunsAndCanBeRemoved) {
+  int calls = 0;
+  db_->SetProgressHook([&] { ++calls; }, 1000);
+  // A statement of about a million virtual-machine steps, all inside one
+  // sqlite3_step: the hook is what runs in the meantime.
+  auto n = db_->QueryInt(
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100000) SELECT count(*) FROM "
+      "c");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 100000);
+  EXPECT_GE(calls, 100);  // once per 1,000 steps, and each row takes several
+  const int seen = calls;
+  // The hook never stops a statement.
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (v) SELECT 'x' FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL "
+                        "SELECT i + 1 FROM c WHERE i < 5000) SELECT i FROM c)")
+                  .ok());
+  EXPECT_EQ(Count(), 5000);
+  EXPECT_GT(calls, seen);
+  db_->SetProgressHook(nullptr);
+  const int removed_at = calls;
+  ASSERT_TRUE(
+      db_->QueryInt("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100000) "
+                    "SELECT count(*) FROM c")
+          .ok());
+  EXPECT_EQ(calls, removed_at);
+}
+
 TEST_F(DatabaseTest, AnUnsyncedTransactionRelaxesOnlyItsOwnCommit) {
   ASSERT_TRUE(db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL").ok());
   auto level = [&] { return *db_->QueryInt("PRAGMA synchronous"); };

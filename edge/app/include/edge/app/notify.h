@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,37 @@ class Notifier {
  private:
   std::string socket_path_;
   std::optional<std::chrono::microseconds> watchdog_;
+};
+
+// WatchdogPacer: WATCHDOG=1 at most once per half of systemd's interval,
+// sent from wherever the daemon's thread is when one falls due: its timer
+// while the loop runs, and the store's progress hook while one long
+// statement (the apply of a large snapshot) holds the thread. A loop that is
+// stuck outside SQLite, or in SQLite without making progress (waiting on a
+// lock), still misses its pings, and systemd restarts it.
+class WatchdogPacer {
+ public:
+  using Now = std::function<std::chrono::steady_clock::time_point()>;
+  // `now` is the steady clock unless a test passes its own.
+  explicit WatchdogPacer(const Notifier& notifier, Now now = &std::chrono::steady_clock::now);
+
+  // Sends a ping now (the timer's).
+  void Ping();
+  // Sends a ping when half the interval has passed since the last one (or
+  // none was sent yet); true when it did. Without a watchdog, never.
+  bool PingIfDue();
+  // Pings sent by Ping(), and by PingIfDue() (from inside a long statement).
+  int64_t pings() const { return pings_; }
+  int64_t due_pings() const { return due_pings_; }
+
+ private:
+  void Send();
+
+  const Notifier& notifier_;
+  Now now_;
+  std::optional<std::chrono::steady_clock::time_point> last_;
+  int64_t pings_ = 0;
+  int64_t due_pings_ = 0;
 };
 
 }  // namespace edge::app

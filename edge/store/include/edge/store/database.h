@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -173,6 +174,12 @@ class Database {
   bool FastStampForTesting() const;
   // True while a Transaction (or any BEGIN) is open on this connection.
   bool InTransaction() const;
+  // Calls `hook` every `every_steps` virtual-machine steps while a statement
+  // of this connection runs (sqlite3_progress_handler), so that the thread
+  // can show it is alive during a long statement, such as the apply of a
+  // large snapshot. The hook cannot stop the statement and must not use the
+  // connection. One per connection; an empty hook removes it.
+  void SetProgressHook(std::function<void()> hook, int every_steps = 10'000);
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_.get(); }
 
@@ -196,6 +203,7 @@ class Database {
   struct WalIndexPeek;
   std::unique_ptr<WalIndexPeek> peek_;  // complete in database.cc, where ~Database is
   bool peek_tried_ = false;
+  std::function<void()> progress_hook_;
   friend class Transaction;
 };
 
