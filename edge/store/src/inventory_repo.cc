@@ -499,18 +499,19 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
   const std::string& id = p.snapshot_id;
 
   {
-    auto st = db.Cached("SELECT count(*) FROM snapshot_items WHERE snapshot_id = ?1");
+    auto st = db.Cached("SELECT coalesce(sum(items), 0) FROM snapshot_chunks WHERE snapshot_id = ?1");
     if (!st.ok()) return st.status();
     (*st)->Bind(1, id);
     auto row = (*st)->Step();
     if (!row.ok()) return row.status();
     stats.items = (*st)->Int64(0);
   }
-  // SKUs new to the store.
-  EDGE_RETURN_IF_ERROR(run(
-      "INSERT INTO items (sku, updated) SELECT DISTINCT sku, ?2 FROM snapshot_items WHERE snapshot_id = ?1 "
-      "ON CONFLICT (sku) DO NOTHING",
-      [&](Statement& s) { s.Bind(1, id).Bind(2, now); }));
+  // SKUs new to the store (a SKU listed twice is inserted once: the conflict
+  // clause does what a DISTINCT would, without sorting every row first).
+  EDGE_RETURN_IF_ERROR(
+      run("INSERT INTO items (sku, updated) SELECT sku, ?2 FROM snapshot_items WHERE snapshot_id = ?1 "
+          "ON CONFLICT (sku) DO NOTHING",
+          [&](Statement& s) { s.Bind(1, id).Bind(2, now); }));
   // Descriptions, barcodes and safety stock given by the snapshot. A SKU
   // listed more than once with different values gets the greatest.
   EDGE_RETURN_IF_ERROR(run(
