@@ -242,7 +242,8 @@ class InventoryRepo {
 
   // ---- checks ----
 
-  // Ledger rows of a SKU, oldest first.
+  // Ledger rows of a SKU, oldest first (a scan of the whole ledger: for
+  // diagnostics, not for a path that runs per request).
   Result<std::vector<LedgerRecord>> LedgerOf(const std::string& sku);
   // Compares, for every SKU, on_hand with the sum of its stock rows and of its
   // ledger's d_on_hand, and reserved with the sum of its ledger's d_reserved
