@@ -2,6 +2,8 @@
 // tasks, scans, short picks, packing and labels, handoff. Real SQLite file,
 // manual clock; every event is compared field by field, and the fixture
 // checks every outbox event against the contract when each test ends.
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 
 #include "order_test_support.h"
@@ -45,6 +47,31 @@ TEST_F(OrderIntake, LinesAreAcceptedOrRejectedAgainstAvailability) {
   Route(Routed("O-2", {Line("1", "SKU-B", 1)}));
   EXPECT_EQ(NewEventsJson(), json::array({Rejected("O-2", {L("1", 1, "insufficient_stock")})}));
   EXPECT_EQ(StateOf("O-2"), core::OrderState::kRejected);
+}
+
+// A routed order's intake finds every row through an index: no statement
+// steps through a table, whose cost would grow with the orders of the past.
+TEST_F(OrderIntake, ARoutedOrderScansNoTable) {
+  for (int i = 0; i < 30; ++i)  // accepted and rejected orders before it
+    Route(Routed("H-" + std::to_string(i), {Line("1", i % 3 == 0 ? "SKU-A" : "SKU-NOPE", 1)}));
+  std::vector<std::string> scans;
+  sqlite3_trace_v2(
+      store_->db().handle(), SQLITE_TRACE_PROFILE,
+      [](unsigned, void* ctx, void* p, void*) {
+        auto* stmt = static_cast<sqlite3_stmt*>(p);
+        if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, /*reset=*/1) > 0)
+          static_cast<std::vector<std::string>*>(ctx)->push_back(sqlite3_sql(stmt));
+        return 0;
+      },
+      &scans);
+  const json order = Routed("O-1", {Line("1", "SKU-B", 1), Line("2", "SKU-C", 1), Line("3", "SKU-D", 1)});
+  Route(order);
+  Route(order);  // again: the same answer
+  sqlite3_trace_v2(store_->db().handle(), 0, nullptr, nullptr);
+  std::string all;
+  for (const auto& s : scans) all += s + "\n";
+  EXPECT_EQ(all, "");
+  EXPECT_EQ(StateOf("O-1"), core::OrderState::kAccepted);
 }
 
 TEST_F(OrderIntake, WithoutPartialAcceptOneShortLineRejectsTheOrder) {
