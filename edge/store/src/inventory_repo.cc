@@ -481,14 +481,12 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
   Database& db = txn.db();
   const int64_t now = NowMs();
   SnapshotApplyStats stats;
-  // Work tables in the connection's temp schema; created inside this
-  // transaction when missing (a rollback drops them again) and emptied.
+  // A work table in the connection's temp schema; created inside this
+  // transaction when missing (a rollback drops it again) and emptied.
   EDGE_RETURN_IF_ERROR(
-      db.Exec("CREATE TEMP TABLE IF NOT EXISTS snap_target (sku TEXT NOT NULL, location TEXT NOT NULL, "
-              "qty INTEGER NOT NULL, PRIMARY KEY (sku, location)) WITHOUT ROWID;"
-              "CREATE TEMP TABLE IF NOT EXISTS snap_diff (sku TEXT NOT NULL, location TEXT NOT NULL, "
+      db.Exec("CREATE TEMP TABLE IF NOT EXISTS snap_diff (sku TEXT NOT NULL, location TEXT NOT NULL, "
               "d INTEGER NOT NULL, PRIMARY KEY (sku, location)) WITHOUT ROWID;"
-              "DELETE FROM temp.snap_target; DELETE FROM temp.snap_diff;"));
+              "DELETE FROM temp.snap_diff;"));
 
   auto run = [&](const char* sql, auto&& bind) -> Status {
     auto st = db.Cached(sql);
@@ -546,24 +544,19 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
     if (!row.ok()) return row.status();
     stats.replayed = (*st)->Int64(0);
   }
-  // What on-hand must become per SKU and location: the snapshot's quantity
-  // plus the on-hand effects it does not include.
+  // What on-hand must change by per SKU and location, in one pass: the
+  // snapshot's quantity, plus the on-hand effects it does not include, minus
+  // what the replica holds now. SKUs and locations the snapshot does not
+  // list go to 0 (plus their replayed effects).
   EDGE_RETURN_IF_ERROR(
-      run("INSERT INTO temp.snap_target (sku, location, qty) SELECT sku, location, sum(q) FROM ("
+      run("INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, location, sum(q) FROM ("
           " SELECT sku, location, on_hand AS q FROM snapshot_items WHERE snapshot_id = ?1"
           " UNION ALL SELECT sku, location, d_on_hand FROM ledger"
           "  WHERE origin = 'local' AND d_on_hand <> 0 AND event_seq > ?2"
           " UNION ALL SELECT sku, location, d_on_hand FROM ledger WHERE id > ?3 AND origin = 'delta'"
-          ") GROUP BY sku, location",
-          [&](Statement& s) { s.Bind(1, id).Bind(2, p.as_of_store_seq).Bind(3, p.ledger_mark); }));
-  // The difference from what the replica holds now; SKUs and locations the
-  // snapshot does not list go to 0 (plus their replayed effects).
-  EDGE_RETURN_IF_ERROR(
-      run("INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, location, sum(q) FROM ("
-          " SELECT sku, location, qty AS q FROM temp.snap_target"
           " UNION ALL SELECT sku, location, -qty FROM main.stock"
           ") GROUP BY sku, location HAVING sum(q) <> 0",
-          [](Statement&) {}));
+          [&](Statement& s) { s.Bind(1, id).Bind(2, p.as_of_store_seq).Bind(3, p.ledger_mark); }));
   EDGE_RETURN_IF_ERROR(
       run("INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
           "SELECT sku, location, d, 0, 'snapshot', ?1, 'snapshot', ?2, ?3 FROM temp.snap_diff",
@@ -595,7 +588,7 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
       run("DELETE FROM snapshot_chunks WHERE snapshot_id = ?1", [&](Statement& s) { s.Bind(1, id); }));
   EDGE_RETURN_IF_ERROR(
       run("DELETE FROM snapshots_pending WHERE snapshot_id = ?1", [&](Statement& s) { s.Bind(1, id); }));
-  EDGE_RETURN_IF_ERROR(db.Exec("DELETE FROM temp.snap_target; DELETE FROM temp.snap_diff;"));
+  EDGE_RETURN_IF_ERROR(db.Exec("DELETE FROM temp.snap_diff;"));
   return stats;
 }
 
