@@ -504,10 +504,42 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
     if (!row.ok()) return row.status();
     stats.items = (*st)->Int64(0);
   }
-  // SKUs new to the store (a SKU listed twice is inserted once: the conflict
-  // clause does what a DISTINCT would, without sorting every row first).
+  {
+    auto st = db.Cached(
+        "SELECT (SELECT count(*) FROM ledger WHERE origin = 'local' AND d_on_hand <> 0 AND event_seq > ?1) + "
+        "(SELECT count(*) FROM ledger WHERE id > ?2 AND origin = 'delta' AND d_on_hand <> 0)");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, p.as_of_store_seq).Bind(2, p.ledger_mark);
+    auto row = (*st)->Step();
+    if (!row.ok()) return row.status();
+    stats.replayed = (*st)->Int64(0);
+  }
+  // What on-hand must change by per SKU and location, in one pass: the
+  // snapshot's quantity, plus the on-hand effects it does not include, minus
+  // what the replica holds now. SKUs and locations the snapshot does not
+  // list go to 0 (plus their replayed effects).
   EDGE_RETURN_IF_ERROR(
-      run("INSERT INTO items (sku, updated) SELECT sku, ?2 FROM snapshot_items WHERE snapshot_id = ?1 "
+      run("INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, location, sum(q) FROM ("
+          " SELECT sku, location, on_hand AS q FROM snapshot_items WHERE snapshot_id = ?1"
+          " UNION ALL SELECT sku, location, d_on_hand FROM ledger"
+          "  WHERE origin = 'local' AND d_on_hand <> 0 AND event_seq > ?2"
+          " UNION ALL SELECT sku, location, d_on_hand FROM ledger WHERE id > ?3 AND origin = 'delta'"
+          " UNION ALL SELECT sku, location, -qty FROM main.stock"
+          ") GROUP BY sku, location HAVING sum(q) <> 0",
+          [&](Statement& s) { s.Bind(1, id).Bind(2, p.as_of_store_seq).Bind(3, p.ledger_mark); }));
+  // On-hand of the SKUs the store knows, before the new ones are inserted
+  // (for a first snapshot, a lookup in an empty table per SKU).
+  EDGE_RETURN_IF_ERROR(
+      run("UPDATE items SET on_hand = on_hand + d.total, updated = ?1 FROM (SELECT sku, sum(d) AS total "
+          "FROM temp.snap_diff GROUP BY sku) AS d WHERE items.sku = d.sku",
+          [&](Statement& s) { s.Bind(1, now); }));
+  // SKUs new to the store, with their on-hand (all of it is the snapshot's:
+  // they have no stock yet). A SKU listed twice is inserted once: the
+  // conflict clause does what a DISTINCT would, without sorting every row.
+  EDGE_RETURN_IF_ERROR(
+      run("INSERT INTO items (sku, on_hand, updated) SELECT s.sku, "
+          "coalesce((SELECT sum(d) FROM temp.snap_diff d WHERE d.sku = s.sku), 0), ?2 FROM snapshot_items s "
+          "WHERE s.snapshot_id = ?1 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.sku = s.sku) "
           "ON CONFLICT (sku) DO NOTHING",
           [&](Statement& s) { s.Bind(1, id).Bind(2, now); }));
   // Descriptions, barcodes and safety stock given by the snapshot. A SKU
@@ -534,29 +566,6 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
           "WHERE items.sku = s.sku AND items.safety_stock <> s.ss",
           [&](Statement& s) { s.Bind(1, id).Bind(2, now); }));
 
-  {
-    auto st = db.Cached(
-        "SELECT (SELECT count(*) FROM ledger WHERE origin = 'local' AND d_on_hand <> 0 AND event_seq > ?1) + "
-        "(SELECT count(*) FROM ledger WHERE id > ?2 AND origin = 'delta' AND d_on_hand <> 0)");
-    if (!st.ok()) return st.status();
-    (*st)->Bind(1, p.as_of_store_seq).Bind(2, p.ledger_mark);
-    auto row = (*st)->Step();
-    if (!row.ok()) return row.status();
-    stats.replayed = (*st)->Int64(0);
-  }
-  // What on-hand must change by per SKU and location, in one pass: the
-  // snapshot's quantity, plus the on-hand effects it does not include, minus
-  // what the replica holds now. SKUs and locations the snapshot does not
-  // list go to 0 (plus their replayed effects).
-  EDGE_RETURN_IF_ERROR(
-      run("INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, location, sum(q) FROM ("
-          " SELECT sku, location, on_hand AS q FROM snapshot_items WHERE snapshot_id = ?1"
-          " UNION ALL SELECT sku, location, d_on_hand FROM ledger"
-          "  WHERE origin = 'local' AND d_on_hand <> 0 AND event_seq > ?2"
-          " UNION ALL SELECT sku, location, d_on_hand FROM ledger WHERE id > ?3 AND origin = 'delta'"
-          " UNION ALL SELECT sku, location, -qty FROM main.stock"
-          ") GROUP BY sku, location HAVING sum(q) <> 0",
-          [&](Statement& s) { s.Bind(1, id).Bind(2, p.as_of_store_seq).Bind(3, p.ledger_mark); }));
   EDGE_RETURN_IF_ERROR(
       run("INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
           "SELECT sku, location, d, 0, 'snapshot', ?1, 'snapshot', ?2, ?3 FROM temp.snap_diff",
@@ -569,10 +578,6 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
   EDGE_RETURN_IF_ERROR(
       run("DELETE FROM stock WHERE qty = 0 AND (sku, location) IN (SELECT sku, location FROM temp.snap_diff)",
           [](Statement&) {}));
-  EDGE_RETURN_IF_ERROR(
-      run("UPDATE items SET on_hand = on_hand + d.total, updated = ?1 FROM (SELECT sku, sum(d) AS total "
-          "FROM temp.snap_diff GROUP BY sku) AS d WHERE items.sku = d.sku",
-          [&](Statement& s) { s.Bind(1, now); }));
   EDGE_RETURN_IF_ERROR(
       run("INSERT INTO available_pending (sku) SELECT DISTINCT sku FROM temp.snap_diff WHERE true "
           "ON CONFLICT DO NOTHING",
