@@ -1,11 +1,10 @@
 #include "edge/app/inventory_service.h"
 
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
 
 #include <regex>
 
+#include "edge/testing/full_scans.h"
 #include "edge/testing/temp_dir.h"
 
 namespace edge::app {
@@ -355,29 +354,17 @@ TEST_F(InventoryServiceTest, ReservationsReleasesAndConsumesScanNoTable) {
     ASSERT_TRUE(svc_->Reserve("H-" + std::to_string(i), {{"1", "S" + std::to_string(i), 1}}, true).ok());
   }
 
-  std::vector<std::string> scans;
-  struct Seen {
-    std::vector<std::string>* scans;
-  } seen{&scans};
-  sqlite3_trace_v2(
-      store_->db().handle(), SQLITE_TRACE_PROFILE,
-      [](unsigned, void* ctx, void* p, void*) {
-        auto* stmt = static_cast<sqlite3_stmt*>(p);
-        if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, /*reset=*/1) > 0)
-          static_cast<Seen*>(ctx)->scans->push_back(sqlite3_sql(stmt));
-        return 0;
-      },
-      &seen);
-  ASSERT_TRUE(svc_->Reserve("O-1", {{"1", "S7", 2}, {"2", "S8", 1}, {"3", "S9", 3}}, true).ok());
-  ASSERT_TRUE(svc_->Reserve("O-1", {{"1", "S7", 2}, {"2", "S8", 1}, {"3", "S9", 3}}, true).ok());  // again
-  ASSERT_TRUE(svc_->Consume("O-1", "1", 2, {"order.shipped", {{"order_id", "O-1"}}}, "A-01-01").ok());
-  ASSERT_TRUE(svc_->Consume("O-1", "2", 1, {"order.shipped", {{"order_id", "O-1"}}}).ok());
-  ASSERT_TRUE(svc_->Release("O-1", "3", core::ReleaseReason::kCancelled).ok());
-  sqlite3_trace_v2(store_->db().handle(), 0, nullptr, nullptr);
-
-  std::string all;
-  for (const auto& s : scans) all += s + "\n";
-  EXPECT_EQ(all, "");
+  std::string scans;
+  {
+    testing::FullScans watch(store_->db());
+    ASSERT_TRUE(svc_->Reserve("O-1", {{"1", "S7", 2}, {"2", "S8", 1}, {"3", "S9", 3}}, true).ok());
+    ASSERT_TRUE(svc_->Reserve("O-1", {{"1", "S7", 2}, {"2", "S8", 1}, {"3", "S9", 3}}, true).ok());  // again
+    ASSERT_TRUE(svc_->Consume("O-1", "1", 2, {"order.shipped", {{"order_id", "O-1"}}}, "A-01-01").ok());
+    ASSERT_TRUE(svc_->Consume("O-1", "2", 1, {"order.shipped", {{"order_id", "O-1"}}}).ok());
+    ASSERT_TRUE(svc_->Release("O-1", "3", core::ReleaseReason::kCancelled).ok());
+    scans = watch.Text();
+  }
+  EXPECT_EQ(scans, "");
   ExpectConsistent();
 }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "edge/testing/process.h"
 #include "edge/testing/temp_dir.h"
 
 namespace edge::app {
@@ -52,13 +53,8 @@ TEST(Notifier, WatchdogForAnotherPidIsIgnored) {
 // with a watchdog of `usec`.
 class Systemd {
  public:
-  Systemd(const testing::TempDir& dir, const char* usec) : path_(dir.File("notify.sock")) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, path_.c_str());
-    bound_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::setenv("NOTIFY_SOCKET", path_.c_str(), 1);
+  Systemd(const testing::TempDir& dir, const char* usec) : socket_(dir.File("notify.sock")) {
+    ::setenv("NOTIFY_SOCKET", socket_.path().c_str(), 1);
     if (usec) {
       ::setenv("WATCHDOG_USEC", usec, 1);
     } else {
@@ -69,31 +65,25 @@ class Systemd {
     ::unsetenv("NOTIFY_SOCKET");
     ::unsetenv("WATCHDOG_USEC");
   }
-  ~Systemd() { ::close(fd_); }
-  bool bound() const { return bound_; }
   const Notifier& notifier() const { return notifier_; }
   // Datagrams queued so far, each "WATCHDOG=1" here.
   int Pings() {
     int n = 0;
-    char buf[64];
-    for (ssize_t got; (got = ::recv(fd_, buf, sizeof buf, 0)) > 0;) {
-      EXPECT_EQ(std::string(buf, static_cast<size_t>(got)), "WATCHDOG=1");
+    while (auto m = socket_.Receive(std::chrono::milliseconds(0))) {
+      EXPECT_EQ(*m, "WATCHDOG=1");
       ++n;
     }
     return n;
   }
 
  private:
-  std::string path_;
-  int fd_ = -1;
-  bool bound_ = false;
+  testing::NotifySocket socket_;
   Notifier notifier_;
 };
 
 TEST(WatchdogPacer, PingsWhenHalfTheIntervalHasPassedAndNotBefore) {
   testing::TempDir dir;
   Systemd systemd(dir, "1000000");  // 1 s: a ping due every 500 ms
-  ASSERT_TRUE(systemd.bound());
   auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   WatchdogPacer pacer(systemd.notifier(), [&] { return now; });
 
@@ -131,7 +121,6 @@ TEST(WatchdogPacer, PingsWhenHalfTheIntervalHasPassedAndNotBefore) {
 TEST(WatchdogPacer, WithoutAWatchdogNothingIsDue) {
   testing::TempDir dir;
   Systemd systemd(dir, nullptr);
-  ASSERT_TRUE(systemd.bound());
   ASSERT_FALSE(systemd.notifier().watchdog_interval().has_value());
   WatchdogPacer pacer(systemd.notifier());
   EXPECT_FALSE(pacer.PingIfDue());

@@ -2,10 +2,9 @@
 // tasks, scans, short picks, packing and labels, handoff. Real SQLite file,
 // manual clock; every event is compared field by field, and the fixture
 // checks every outbox event against the contract when each test ends.
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
 
+#include "edge/testing/full_scans.h"
 #include "order_test_support.h"
 
 namespace edge::app::testing_orders {
@@ -54,23 +53,15 @@ TEST_F(OrderIntake, LinesAreAcceptedOrRejectedAgainstAvailability) {
 TEST_F(OrderIntake, ARoutedOrderScansNoTable) {
   for (int i = 0; i < 30; ++i)  // accepted and rejected orders before it
     Route(Routed("H-" + std::to_string(i), {Line("1", i % 3 == 0 ? "SKU-A" : "SKU-NOPE", 1)}));
-  std::vector<std::string> scans;
-  sqlite3_trace_v2(
-      store_->db().handle(), SQLITE_TRACE_PROFILE,
-      [](unsigned, void* ctx, void* p, void*) {
-        auto* stmt = static_cast<sqlite3_stmt*>(p);
-        if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, /*reset=*/1) > 0)
-          static_cast<std::vector<std::string>*>(ctx)->push_back(sqlite3_sql(stmt));
-        return 0;
-      },
-      &scans);
   const json order = Routed("O-1", {Line("1", "SKU-B", 1), Line("2", "SKU-C", 1), Line("3", "SKU-D", 1)});
-  Route(order);
-  Route(order);  // again: the same answer
-  sqlite3_trace_v2(store_->db().handle(), 0, nullptr, nullptr);
-  std::string all;
-  for (const auto& s : scans) all += s + "\n";
-  EXPECT_EQ(all, "");
+  std::string scans;
+  {
+    testing::FullScans watch(store_->db());
+    Route(order);
+    Route(order);  // again: the same answer
+    scans = watch.Text();
+  }
+  EXPECT_EQ(scans, "");
   EXPECT_EQ(StateOf("O-1"), core::OrderState::kAccepted);
 }
 

@@ -301,17 +301,25 @@ TEST(MigrationFixtures, AFailedMigrationLeavesTheFileByteForByteUntouched) {
   }
 }
 
+// A store made by this build, for tests of its schema.
+class FreshSchema : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = FreshStore(dir_, clock_);
+    ASSERT_NE(store_, nullptr);
+  }
+  core::ManualClock clock_{core::FromUnixMillis(1795780000000)};
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
 // The statements a store runs for each row it writes build no temporary
 // b-tree of a value list (SQLite does that for `x IN (...)` with three or
 // more constants, each time a statement runs; migration 8). An INSERT of
 // every column of every table checks every CHECK constraint, the triggers on
 // INSERT and the WHERE of every partial index.
-TEST(Schema, WritesBuildNoTemporaryValueLists) {
-  core::ManualClock clock{core::FromUnixMillis(1795780000000)};
-  testing::TempDir dir;
-  auto store = FreshStore(dir, clock);
-  ASSERT_NE(store, nullptr);
-  Database& db = store->db();
+TEST_F(FreshSchema, WritesBuildNoTemporaryValueLists) {
+  Database& db = store_->db();
   auto ephemeral = [&](const std::string& sql) {
     int n = 0;
     auto st = db.Prepare("EXPLAIN " + sql);
@@ -346,12 +354,8 @@ TEST(Schema, WritesBuildNoTemporaryValueLists) {
 }
 
 // Written as comparisons, the lists still refuse what they refused.
-TEST(Schema, RewrittenChecksRefuseWhatTheyRefused) {
-  core::ManualClock clock{core::FromUnixMillis(1795780000000)};
-  testing::TempDir dir;
-  auto store = FreshStore(dir, clock);
-  ASSERT_NE(store, nullptr);
-  Database& db = store->db();
+TEST_F(FreshSchema, RewrittenChecksRefuseWhatTheyRefused) {
+  Database& db = store_->db();
   const std::string insert =
       "INSERT INTO reservations (order_id, line_id, sku, qty, open_qty, state, created) VALUES ";
   EXPECT_TRUE(db.Exec(insert + "('O-1', '1', 'S', 1, 1, 'open', 1)").ok());

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -61,14 +62,14 @@ inline uint16_t FreePort() {
 }
 
 // Waits up to `timeout` for one readable event on fd. Returns false on timeout.
+// A timeout of 0 looks once without waiting.
 inline bool WaitReadable(int fd, std::chrono::milliseconds timeout) {
   pollfd p{fd, POLLIN, 0};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    const int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    const int r = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
     if (r > 0) return true;
     if (r == 0) return false;
     if (errno != EINTR) return false;
