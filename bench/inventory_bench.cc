@@ -11,6 +11,14 @@
 //     with synchronous FULL and NORMAL, against raw single-row commits with
 //     the same setting.
 //
+// Beside each, the model's floor: the rows the replica must write for the
+// same work (issue 3's model: items with their FTS entry, barcodes, stock,
+// ledger, reservations, the outbox event, availability marks), written by
+// bare SQL into a store of the same schema and pragmas, with no staging, no
+// checks and no logic. No replica on this schema writes less, so the floor
+// shows how much of a gap to the plain baseline comes with the model and
+// its tables, and how much is the replica's own.
+//
 // Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D]
 //                        [--checkpoint thread|inline] [--only snapshot|FULL|NORMAL]
 //                        [--profile]
@@ -152,6 +160,78 @@ void Exec(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) Die(std::string(sql) + ": " + err);
 }
 
+// A prepared statement of a bare connection, for the floors.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK)
+      Die(std::string(sql) + ": " + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& Text(int i, const std::string& v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Int(int i, int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  // Steps through every row (a read is done in full, as the replica's are).
+  void Run() {
+    int rc;
+    while ((rc = sqlite3_step(st_)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) Die(std::string(sqlite3_sql(st_)) + ": " + sqlite3_errmsg(sqlite3_db_handle(st_)));
+    sqlite3_reset(st_);
+  }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+};
+
+std::string Gtin14(const std::string& code) {
+  auto g = edge::core::NormalizeGtin14(code);
+  if (!g.ok()) Die(g.status().ToString());
+  return *g;
+}
+
+// The snapshot's floor: the rows a first snapshot leaves in the replica's
+// tables, written into a fresh store by one INSERT … SELECT per table from
+// an in-memory table (filled before the clock starts, as the baseline's rows
+// are in memory), in one transaction. Returns seconds.
+double SnapshotFloor(const Args& a, const std::vector<Row>& rows) {
+  edge::app::SystemClock clock;
+  auto store = OpenStore(a, Fresh(a, "floor.db"), edge::store::Synchronous::kFull, clock);
+  sqlite3* db = store->db().handle();
+  Exec(db, "CREATE TEMP TABLE rows (sku TEXT, location TEXT, gtin14 TEXT, on_hand INTEGER)");
+  Exec(db, "BEGIN");
+  {
+    Stmt in(db, "INSERT INTO temp.rows VALUES (?1, ?2, ?3, ?4)");
+    for (const Row& r : rows)
+      in.Text(1, r.sku).Text(2, r.location).Text(3, Gtin14(r.gtin)).Int(4, r.on_hand).Run();
+  }
+  Exec(db, "COMMIT");
+  const auto t0 = Clock::now();
+  Exec(db, "BEGIN IMMEDIATE");
+  Exec(db,
+       "INSERT INTO locations (code, zone, aisle, bin) SELECT DISTINCT location, substr(location, 1, 1), "
+       "substr(location, 3, 2), substr(location, 6, 2) FROM temp.rows");
+  Exec(db, "INSERT INTO items (sku, on_hand, updated) SELECT sku, on_hand, 0 FROM temp.rows");
+  Exec(db, "INSERT INTO barcodes (gtin14, sku) SELECT gtin14, sku FROM temp.rows");
+  Exec(db,
+       "INSERT INTO stock (sku, location, qty) SELECT sku, location, on_hand FROM temp.rows WHERE on_hand <> "
+       "0");
+  Exec(db,
+       "INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
+       "SELECT sku, location, on_hand, 0, 'snapshot', 'floor', 'snapshot', 1, 0 FROM temp.rows WHERE on_hand "
+       "<> 0");
+  Exec(db, "INSERT INTO available_pending (sku) SELECT sku FROM temp.rows");
+  Exec(db, "COMMIT");
+  return Seconds(t0);
+}
+
 void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
   std::printf("snapshot: %lld SKUs in %lld chunks (synchronous FULL)\n", static_cast<long long>(a.skus),
               static_cast<long long>(a.chunks));
@@ -172,6 +252,8 @@ void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
   }
 
   edge::app::SystemClock clock;
+  double replica = 0;
+  double plain = 0;
   {
     auto store = OpenStore(a, Fresh(a, "replica.db"), edge::store::Synchronous::kFull, clock);
     if (a.profile) sqlite3_trace_v2(store->db().handle(), SQLITE_TRACE_PROFILE, Profile, nullptr);
@@ -189,6 +271,7 @@ void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
       if (c + 1 == chunks.size()) last_chunk = Seconds(tc);
     }
     const double total = Seconds(t0);
+    replica = total;
     std::printf(
         "  replica: %.2f s (%.0f SKUs/s); staging %.2f s, last chunk + atomic apply %.2f s; file %.0f MB; "
         "%s\n",
@@ -234,7 +317,75 @@ void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
     std::printf("  plain SQLite bulk insert, one transaction: %.2f s (%.0f rows/s); %s\n", total,
                 static_cast<double>(a.skus) / total, PeakSince(held).c_str());
     sqlite3_close(db);
+    plain = total;
   }
+  const double floor = SnapshotFloor(a, rows);
+  std::printf(
+      "  model floor (the same final rows in the replica's tables, bare INSERT ... SELECT): %.2f s\n"
+      "  replica %.2fx the plain insert (%.2fx its model floor); model floor %.2fx the plain insert\n",
+      floor, replica / plain, replica / floor, floor / plain);
+}
+
+// The decisions' floor: what accepting a 3-line order writes and reads, as
+// bare prepared statements on a store of the same schema and pragmas: the
+// order's earlier lines looked up, each SKU's figures read, the
+// order.accepted event appended to the outbox, and per line its reservation,
+// the item's reserved, a ledger row and an availability mark. `group`
+// decisions per transaction. Returns decisions per second.
+double DecisionFloor(const Args& a, edge::store::Synchronous sync, const char* name, int64_t group) {
+  edge::app::SystemClock clock;
+  auto store = OpenStore(a, Fresh(a, std::string("floor-") + name + ".db"), sync, clock);
+  sqlite3* db = store->db().handle();
+  constexpr int64_t kSkus = 1000;
+  Exec(db, "BEGIN");
+  {
+    Stmt item(db, "INSERT INTO items (sku, on_hand, updated) VALUES (?1, 1000000, 0)");
+    for (int64_t i = 0; i < kSkus; ++i) item.Text(1, Sku(i)).Run();
+  }
+  Exec(db, "COMMIT");
+  Stmt earlier(db, "SELECT line_id, state FROM reservations WHERE order_id = ?1");
+  Stmt figures(db, "SELECT on_hand, reserved, safety_stock FROM items WHERE sku = ?1");
+  Stmt event(db, "INSERT INTO outbox (id, type, payload, created) VALUES (?1, 'order.accepted', ?2, 0)");
+  Stmt reserve(db,
+               "INSERT INTO reservations (order_id, line_id, sku, qty, open_qty, state, created) "
+               "VALUES (?1, ?2, ?3, 1, 1, 'open', 0)");
+  Stmt reserved(db, "UPDATE items SET reserved = reserved + 1, updated = 0 WHERE sku = ?1");
+  Stmt ledger(db,
+              "INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
+              "VALUES (?1, '', 0, 1, 'reserve', ?2, 'local', ?3, 0)");
+  Stmt mark(db, "INSERT INTO available_pending (sku) VALUES (?1) ON CONFLICT DO NOTHING");
+  std::mt19937_64 rng(1);
+  const auto t0 = Clock::now();
+  for (int64_t i = 0; i < a.reservations; i += group) {
+    Exec(db, "BEGIN IMMEDIATE");
+    for (int64_t k = i; k < std::min(i + group, a.reservations); ++k) {
+      const std::string order = "O-" + std::to_string(k);
+      earlier.Text(1, order).Run();
+      std::string skus[3];
+      for (auto& sku : skus) {
+        sku = Sku(static_cast<int64_t>(rng() % kSkus));
+        figures.Text(1, sku).Run();
+      }
+      char id[40];
+      std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                    static_cast<unsigned long long>(rng()));
+      event.Text(1, id)
+          .Text(2,
+                R"({"order_id":")" + order +
+                    R"(","lines":[{"line_id":"1","qty":1},{"line_id":"2","qty":1},{"line_id":"3","qty":1}]})")
+          .Run();
+      const int64_t seq = sqlite3_last_insert_rowid(db);
+      for (int l = 0; l < 3; ++l) {
+        const std::string line = std::to_string(l + 1);
+        reserve.Text(1, order).Text(2, line).Text(3, skus[l]).Run();
+        reserved.Text(1, skus[l]).Run();
+        ledger.Text(1, skus[l]).Text(2, order + "/" + line).Int(3, seq).Run();
+        mark.Text(1, skus[l]).Run();
+      }
+    }
+    Exec(db, "COMMIT");
+  }
+  return static_cast<double>(a.reservations) / Seconds(t0);
 }
 
 void BenchReservations(const Args& a, edge::store::Synchronous sync, const char* name) {
@@ -297,6 +448,17 @@ void BenchReservations(const Args& a, edge::store::Synchronous sync, const char*
       "reservations (3-line orders), synchronous %s: %.0f decisions/s one per transaction (%.2fx), %.0f/s in "
       "groups of 16 (%.2fx); raw single-row commits %.0f/s\n",
       name, replica, replica / raw, grouped, grouped / raw, raw);
+  // The floor one per transaction, in groups of 16 as above, and in groups
+  // of 1,024: how near any group commit could come.
+  const double floor_one = DecisionFloor(a, sync, name, 1);
+  const double floor_16 = DecisionFloor(a, sync, name, 16);
+  const double floor_1024 = DecisionFloor(a, sync, name, 1024);
+  std::printf(
+      "  model floor (the same rows by bare statements), synchronous %s: %.0f/s one per transaction (%.2fx), "
+      "%.0f/s in groups of 16 (%.2fx), %.0f/s in groups of 1024 (%.2fx); replica %.2fx its floor in groups "
+      "of 16\n",
+      name, floor_one, floor_one / raw, floor_16, floor_16 / raw, floor_1024, floor_1024 / raw,
+      grouped / floor_16);
 }
 
 }  // namespace
