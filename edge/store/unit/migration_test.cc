@@ -313,6 +313,17 @@ class FreshSchema : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+// How many temporary b-trees `sql` opens each time it runs (EXPLAIN's
+// OpenEphemeral), -1 when it does not prepare.
+int Ephemerals(Database& db, const std::string& sql) {
+  int n = 0;
+  auto st = db.Prepare("EXPLAIN " + sql);
+  EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
+  if (!st.ok()) return -1;
+  while (*st->Step()) n += st->Text(1) == "OpenEphemeral";
+  return n;
+}
+
 // The statements a store runs for each row it writes build no temporary
 // b-tree of a value list (SQLite does that for `x IN (...)` with three or
 // more constants, each time a statement runs; migration 8). An INSERT of
@@ -320,14 +331,7 @@ class FreshSchema : public ::testing::Test {
 // INSERT and the WHERE of every partial index.
 TEST_F(FreshSchema, WritesBuildNoTemporaryValueLists) {
   Database& db = store_->db();
-  auto ephemeral = [&](const std::string& sql) {
-    int n = 0;
-    auto st = db.Prepare("EXPLAIN " + sql);
-    EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
-    if (!st.ok()) return -1;
-    while (*st->Step()) n += st->Text(1) == "OpenEphemeral";
-    return n;
-  };
+  auto ephemeral = [&](const std::string& sql) { return Ephemerals(db, sql); };
   // Left on purpose: orders_hold's WHERE is the list its queries name.
   const std::map<std::string, int> allowed = {{"orders", 1}};
   const auto tables = Rows(db,
@@ -351,6 +355,23 @@ TEST_F(FreshSchema, WritesBuildNoTemporaryValueLists) {
   // A change of an order's state runs the open-order trigger: no list there
   // either (the two left are orders_hold's, for the old row and the new).
   EXPECT_EQ(ephemeral("UPDATE orders SET state = ?1 WHERE order_id = ?2"), 2);
+}
+
+// Applying a snapshot deletes its staged rows (all of them, up to the whole
+// catalogue) in one pass. With a foreign key on snapshot_items SQLite would
+// first collect every key in a temporary b-tree, then delete row by row:
+// four times as long for 1,000,000 rows (schema 10).
+TEST_F(FreshSchema, ASnapshotsStagedRowsAreDeletedInOnePass) {
+  Database& db = store_->db();
+  ASSERT_EQ(*db.QueryInt("PRAGMA foreign_keys"), 1) << "the store runs with foreign keys on";
+  EXPECT_EQ(Ephemerals(db, "DELETE FROM snapshot_items WHERE snapshot_id = ?1"), 0);
+  // The same delete on a table with a foreign key does take two passes.
+  ASSERT_TRUE(db.Exec("CREATE TEMP TABLE parent (id TEXT PRIMARY KEY); "
+                      "CREATE TEMP TABLE child (id TEXT NOT NULL REFERENCES parent (id), n INTEGER, PRIMARY "
+                      "KEY (id, n)) "
+                      "WITHOUT ROWID")
+                  .ok());
+  EXPECT_EQ(Ephemerals(db, "DELETE FROM child WHERE id = ?1"), 1);
 }
 
 // Written as comparisons, the lists still refuse what they refused.
