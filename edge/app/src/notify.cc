@@ -1,6 +1,7 @@
 #include "edge/app/notify.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,7 +24,11 @@ Notifier Notifier::FromEnvironment() {
   return n;
 }
 
-bool Notifier::Notify(const std::string& state) const {
+bool Notifier::Notify(const std::string& state) const { return Send(state, true); }
+
+bool Notifier::TryNotify(const std::string& state) const { return Send(state, false); }
+
+bool Notifier::Send(const std::string& state, bool wait) const {
   if (socket_path_.empty()) return true;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -37,30 +42,40 @@ bool Notifier::Notify(const std::string& state) const {
   }
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  const ssize_t n =
-      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr), len);
+  if (wait) {
+    // A datagram to a full queue waits for room; SO_SNDTIMEO bounds that.
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(send_timeout_).count();
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(us / 1'000'000);
+    tv.tv_usec = static_cast<suseconds_t>(us % 1'000'000);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
+  const ssize_t n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL | (wait ? 0 : MSG_DONTWAIT),
+                             reinterpret_cast<const sockaddr*>(&addr), len);
   ::close(fd);
   return n == static_cast<ssize_t>(state.size());
 }
 
 WatchdogPacer::WatchdogPacer(const Notifier& notifier, Now now) : notifier_(notifier), now_(std::move(now)) {}
 
-void WatchdogPacer::Send() {
+bool WatchdogPacer::Send() {
+  // Paced from the attempt: a dropped ping is retried half an interval
+  // later, not at every step of a long statement.
   last_ = now_();
-  notifier_.Notify("WATCHDOG=1");
+  if (notifier_.TryNotify("WATCHDOG=1")) return true;
+  ++dropped_pings_;
+  return false;
 }
 
 void WatchdogPacer::Ping() {
-  Send();
-  ++pings_;
+  if (Send()) ++pings_;
 }
 
 bool WatchdogPacer::PingIfDue() {
   const auto interval = notifier_.watchdog_interval();
   if (!interval) return false;
   if (last_ && now_() - *last_ < *interval / 2) return false;
-  Send();
-  ++due_pings_;
+  if (Send()) ++due_pings_;
   return true;
 }
 

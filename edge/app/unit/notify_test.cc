@@ -118,6 +118,51 @@ TEST(WatchdogPacer, PingsWhenHalfTheIntervalHasPassedAndNotBefore) {
   EXPECT_EQ(received, 20);
 }
 
+// systemd's queue full (a manager that stopped reading): a ping is dropped
+// at once instead of stopping the daemon's thread until there is room, and
+// is retried half an interval later.
+TEST(WatchdogPacer, APingToAFullQueueIsDroppedAtOnce) {
+  testing::TempDir dir;
+  Systemd systemd(dir, "1000000");
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  WatchdogPacer pacer(systemd.notifier(), [&] { return now; });
+  // Fill the queue (its length is net.unix.max_dgram_qlen, 10 to 512).
+  for (int i = 0; i < 100'000 && pacer.dropped_pings() == 0; ++i) pacer.Ping();
+  ASSERT_EQ(pacer.dropped_pings(), 1);
+  const int64_t queued = pacer.pings();
+  EXPECT_GE(queued, 1);
+
+  // From inside a statement: due, dropped, and not tried again at once.
+  now += std::chrono::milliseconds(500);
+  EXPECT_TRUE(pacer.PingIfDue());
+  EXPECT_EQ(pacer.dropped_pings(), 2);
+  EXPECT_EQ(pacer.due_pings(), 0);
+  EXPECT_FALSE(pacer.PingIfDue());
+
+  // systemd reads again: everything queued was a ping, and pings go through.
+  EXPECT_EQ(systemd.Pings(), queued);
+  now += std::chrono::milliseconds(500);
+  EXPECT_TRUE(pacer.PingIfDue());
+  EXPECT_EQ(pacer.due_pings(), 1);
+  EXPECT_EQ(pacer.dropped_pings(), 2);
+  EXPECT_EQ(systemd.Pings(), 1);
+}
+
+// Other notifications wait for room, but only as long as the send timeout.
+TEST(Notifier, ANotificationToAFullQueueWaitsNoLongerThanItsTimeout) {
+  testing::TempDir dir;
+  Systemd systemd(dir, "1000000");
+  Notifier n = systemd.notifier();
+  EXPECT_EQ(n.send_timeout(), std::chrono::milliseconds(1000));
+  int queued = 0;
+  while (queued < 100'000 && n.TryNotify("WATCHDOG=1")) ++queued;
+  ASSERT_LT(queued, 100'000) << "the queue never filled";
+  n.set_send_timeout(std::chrono::milliseconds(20));
+  EXPECT_FALSE(n.Notify("STOPPING=1"));
+  EXPECT_EQ(systemd.Pings(), queued);
+  EXPECT_TRUE(n.Notify("STOPPING=1"));
+}
+
 TEST(WatchdogPacer, WithoutAWatchdogNothingIsDue) {
   testing::TempDir dir;
   Systemd systemd(dir, nullptr);
