@@ -42,6 +42,7 @@ bool Notifier::Send(const std::string& state, bool wait) const {
   }
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
+  if (send_timeout_.count() <= 0) wait = false;  // SO_SNDTIMEO 0 would wait for ever
   if (wait) {
     // A datagram to a full queue waits for room; SO_SNDTIMEO bounds that.
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(send_timeout_).count();

@@ -159,6 +159,9 @@ TEST(Notifier, ANotificationToAFullQueueWaitsNoLongerThanItsTimeout) {
   ASSERT_LT(queued, 100'000) << "the queue never filled";
   n.set_send_timeout(std::chrono::milliseconds(20));
   EXPECT_FALSE(n.Notify("STOPPING=1"));
+  // A timeout of 0 does not wait at all (SO_SNDTIMEO 0 would wait for ever).
+  n.set_send_timeout(std::chrono::milliseconds(0));
+  EXPECT_FALSE(n.Notify("STOPPING=1"));
   EXPECT_EQ(systemd.Pings(), queued);
   EXPECT_TRUE(n.Notify("STOPPING=1"));
 }

@@ -19,8 +19,9 @@ class Notifier {
   bool enabled() const { return !socket_path_.empty(); }
   // Sends `state` ("READY=1", …). Returns false when it could not be sent;
   // the daemon logs that and carries on (systemd will say what it missed).
-  // When systemd's queue is full it waits for room, at most send_timeout():
-  // a manager that stopped reading never stops the daemon's thread.
+  // When systemd's queue is full it waits for room, at most send_timeout()
+  // (0: not at all): a manager that stopped reading never stops the daemon's
+  // thread.
   bool Notify(const std::string& state) const;
   // The same without waiting: false at once when the queue is full. For
   // watchdog pings, which the next one replaces.
