@@ -3,7 +3,10 @@
 // startup failure with its exact message and exit code.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
 
 #include "edge/store/database.h"
 #include "edge/testing/daemon.h"
@@ -317,6 +320,21 @@ TEST(Daemon, ServesPrometheusMetrics) {
       << m->body;
   EXPECT_NE(m->body.find("storeedge_http_request_seconds_count{method=\"GET\",route=\"/healthz\"} 1\n"),
             std::string::npos);
+  // Each name is one family, under one TYPE line (Prometheus refuses a page
+  // with two), and its samples follow it.
+  std::map<std::string, int> types;
+  std::string family;
+  std::istringstream lines(m->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      family = line.substr(7, line.find(' ', 7) - 7);
+      ++types[family];
+    } else if (!line.empty() && line[0] != '#') {
+      EXPECT_EQ(line.rfind(family, 0), 0u) << line << " outside its family " << family;
+    }
+  }
+  for (const auto& [name, n] : types) EXPECT_EQ(n, 1) << "TYPE lines of " << name << "\n" << m->body;
+  EXPECT_GT(types.size(), 10u);
   d.process().Signal(SIGTERM);
   EXPECT_EQ(d.process().Wait(std::chrono::seconds(15)).value_or(-1), 0);
 }

@@ -976,15 +976,15 @@ void Daemon::Impl::AddMetrics() {
     m.Gauge("storeedge_database_bytes", {}, static_cast<double>(store->FileSizeBytes()));
     if (const store::Checkpointer* c = store->checkpointer()) {
       const auto n = c->counts();
-      m.Gauge("storeedge_database_checkpoints_total", {{"by", "thread"}}, static_cast<double>(n.thread));
-      m.Gauge("storeedge_database_checkpoints_total", {{"by", "writer"}}, static_cast<double>(n.writer));
-      m.Gauge("storeedge_database_checkpoint_failures_total", {}, static_cast<double>(n.failed));
+      m.Total("storeedge_database_checkpoints_total", {{"by", "thread"}}, static_cast<double>(n.thread));
+      m.Total("storeedge_database_checkpoints_total", {{"by", "writer"}}, static_cast<double>(n.writer));
+      m.Total("storeedge_database_checkpoint_failures_total", {}, static_cast<double>(n.failed));
     }
     if (notifier.watchdog_interval()) {
-      m.Gauge("storeedge_watchdog_pings_total", {{"by", "timer"}}, static_cast<double>(watchdog.pings()));
-      m.Gauge("storeedge_watchdog_pings_total", {{"by", "statement"}},
+      m.Total("storeedge_watchdog_pings_total", {{"by", "timer"}}, static_cast<double>(watchdog.pings()));
+      m.Total("storeedge_watchdog_pings_total", {{"by", "statement"}},
               static_cast<double>(watchdog.due_pings()));
-      m.Gauge("storeedge_watchdog_pings_dropped_total", {}, static_cast<double>(watchdog.dropped_pings()));
+      m.Total("storeedge_watchdog_pings_dropped_total", {}, static_cast<double>(watchdog.dropped_pings()));
     }
     m.Gauge("storeedge_uptime_seconds", {},
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_mono).count());

@@ -55,9 +55,7 @@ std::string Metrics::RenderLabels(const Labels& labels, const std::string& extra
 }
 
 void Metrics::Describe(const std::string& name, const std::string& type, const std::string& help) {
-  Family& f = (type == "gauge") ? gauges_[name] : families_[name];
-  f.type = type;
-  f.help = help;
+  descriptions_[name] = {type, help};
 }
 
 void Metrics::Count(const std::string& name, const Labels& labels, double delta) {
@@ -69,10 +67,10 @@ void Metrics::Observe(const std::string& name, const Labels& labels, double valu
 }
 
 // std::map keeps its nodes in place, so the cells' pointers stay valid;
-// families_ is never erased from (only gauges_ is cleared at each scrape).
+// families_ is never erased from (only scraped_ is cleared at each scrape).
 Metrics::CounterCell Metrics::Counter(const std::string& name, const Labels& labels) {
   Family& f = families_[name];
-  if (f.type == "untyped") f.type = "counter";
+  f.type = "counter";
   CounterCell c;
   c.value_ = &f.samples[RenderLabels(labels)];
   return c;
@@ -102,39 +100,62 @@ void Metrics::HistogramCell::Observe(double value) {
 void Metrics::AddCollector(Collector collector) { collectors_.push_back(std::move(collector)); }
 
 void Metrics::Gauge(const std::string& name, const Labels& labels, double value) {
-  Family& f = gauges_[name];
-  f.type = "gauge";
+  Scraped(name, "gauge", labels, value);
+}
+
+void Metrics::Total(const std::string& name, const Labels& labels, double value) {
+  Scraped(name, "counter", labels, value);
+}
+
+void Metrics::Scraped(const std::string& name, const char* type, const Labels& labels, double value) {
+  Family& f = scraped_[name];
+  f.type = type;
   f.samples[RenderLabels(labels)] = value;
 }
 
 std::string Metrics::Render() {
-  for (auto& [name, f] : gauges_) f.samples.clear();
+  for (auto& [name, f] : scraped_) f.samples.clear();
   for (auto& c : collectors_) c(*this);
+  // Every name once: described, counted or observed, or scraped (a scraped
+  // name without samples this time is left out, as it has no value).
+  std::map<std::string, std::vector<const Family*>> names;
+  for (const auto& [name, d] : descriptions_) {
+    if (d.type != "gauge") names[name];
+  }
+  for (const auto& [name, f] : families_) names[name].push_back(&f);
+  for (const auto& [name, f] : scraped_) {
+    if (!f.samples.empty()) names[name].push_back(&f);
+  }
   std::string out;
-  auto render = [&out](const std::string& name, const Family& f) {
-    if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
-    out += "# TYPE " + name + " " + f.type + "\n";
-    for (const auto& [labels, v] : f.samples) out += name + labels + " " + Number(v) + "\n";
-    const auto& bounds = DefaultBuckets();
-    for (const auto& [key, counts] : f.buckets) {
-      // Recover the label list inside the braces to add "le".
-      const std::string inner = key.empty() ? "" : key.substr(1, key.size() - 2);
-      const std::string sep = inner.empty() ? "" : ",";
-      for (size_t i = 0; i < bounds.size(); ++i) {
-        out += name + "_bucket{" + inner + sep + "le=\"" + Number(bounds[i]) + "\"} " +
-               Number(static_cast<double>(counts[i])) + "\n";
-      }
-      out += name + "_bucket{" + inner + sep + "le=\"+Inf\"} " +
-             Number(static_cast<double>(f.counts.at(key))) + "\n";
-      out += name + "_sum" + key + " " + Number(f.sums.at(key)) + "\n";
-      out += name + "_count" + key + " " + Number(static_cast<double>(f.counts.at(key))) + "\n";
+  for (const auto& [name, parts] : names) {
+    const auto d = descriptions_.find(name);
+    std::string type = parts.empty() ? "untyped" : parts.front()->type;
+    if (d != descriptions_.end()) {
+      if (!d->second.help.empty()) out += "# HELP " + name + " " + d->second.help + "\n";
+      if (parts.empty()) type = d->second.type;
     }
-  };
-  for (const auto& [name, f] : families_) render(name, f);
-  for (const auto& [name, f] : gauges_) {
-    if (!f.samples.empty()) render(name, f);
+    out += "# TYPE " + name + " " + type + "\n";
+    for (const Family* f : parts) Samples(out, name, *f);
   }
   return out;
+}
+
+void Metrics::Samples(std::string& out, const std::string& name, const Family& f) {
+  for (const auto& [labels, v] : f.samples) out += name + labels + " " + Number(v) + "\n";
+  const auto& bounds = DefaultBuckets();
+  for (const auto& [key, counts] : f.buckets) {
+    // Recover the label list inside the braces to add "le".
+    const std::string inner = key.empty() ? "" : key.substr(1, key.size() - 2);
+    const std::string sep = inner.empty() ? "" : ",";
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      out += name + "_bucket{" + inner + sep + "le=\"" + Number(bounds[i]) + "\"} " +
+             Number(static_cast<double>(counts[i])) + "\n";
+    }
+    out += name + "_bucket{" + inner + sep + "le=\"+Inf\"} " + Number(static_cast<double>(f.counts.at(key))) +
+           "\n";
+    out += name + "_sum" + key + " " + Number(f.sums.at(key)) + "\n";
+    out += name + "_count" + key + " " + Number(static_cast<double>(f.counts.at(key))) + "\n";
+  }
 }
 
 }  // namespace edge::app

@@ -36,6 +36,51 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(m.Render().find("storeedge_outbox_depth 20\n"), std::string::npos);
 }
 
+// How many times `line` starts a line of `text`.
+int Lines(const std::string& text, const std::string& line) {
+  int n = 0;
+  for (size_t at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) {
+    if (at == 0 || text[at - 1] == '\n') ++n;
+  }
+  return n;
+}
+
+// A counter whose total is kept elsewhere and read at scrape time is still
+// one counter family: a second TYPE line for a name makes Prometheus's
+// parser refuse the whole page.
+TEST(Metrics, EachNameRendersAsOneFamilyOfItsType) {
+  Metrics m;
+  m.Describe("storeedge_database_checkpoints_total", "counter", "Checkpoints by who ran them");
+  m.Describe("storeedge_outbox_depth", "gauge", "Events not yet published");
+  m.Describe("storeedge_scans_total", "counter", "Scans");
+  m.Describe("storeedge_watchdog_pings_total", "counter", "Pings");
+  int thread = 0;
+  m.AddCollector([&thread](Metrics& g) {
+    g.Total("storeedge_database_checkpoints_total", {{"by", "thread"}}, ++thread);
+    g.Total("storeedge_database_checkpoints_total", {{"by", "writer"}}, 0);
+    g.Gauge("storeedge_outbox_depth", {}, 3);
+  });
+  m.Count("storeedge_scans_total", {{"result", "ok"}});
+  std::string text = m.Render();
+  EXPECT_EQ(Lines(text, "# TYPE storeedge_database_checkpoints_total "), 1) << text;
+  EXPECT_NE(text.find("# HELP storeedge_database_checkpoints_total Checkpoints by who ran them\n"
+                      "# TYPE storeedge_database_checkpoints_total counter\n"
+                      "storeedge_database_checkpoints_total{by=\"thread\"} 1\n"
+                      "storeedge_database_checkpoints_total{by=\"writer\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(Lines(text, "# TYPE storeedge_outbox_depth gauge\n"), 1);
+  EXPECT_EQ(Lines(text, "# TYPE storeedge_scans_total counter\n"), 1);
+  // Described, with no samples yet: its family is there, empty.
+  EXPECT_NE(text.find("# TYPE storeedge_watchdog_pings_total counter\n"), std::string::npos);
+  EXPECT_EQ(Lines(text, "# TYPE "), 4) << text;
+  EXPECT_EQ(Lines(text, "# HELP "), 4) << text;
+  // The next scrape reads the total again.
+  text = m.Render();
+  EXPECT_NE(text.find("storeedge_database_checkpoints_total{by=\"thread\"} 2\n"), std::string::npos) << text;
+  EXPECT_EQ(Lines(text, "# TYPE storeedge_database_checkpoints_total "), 1);
+}
+
 TEST(Metrics, CellsAddToTheSamplesTheyWereFoundFor) {
   Metrics m;
   m.Count("storeedge_http_requests_total", {{"route", "/x"}, {"code", "200"}});

@@ -48,27 +48,37 @@ class Metrics {
   CounterCell Counter(const std::string& name, const Labels& labels);
   HistogramCell Histogram(const std::string& name, const Labels& labels);
 
-  // Gauges computed at scrape time: the callback adds samples with Gauge().
+  // Samples computed at scrape time: the callback adds gauges with Gauge(),
+  // and counters whose running total is kept elsewhere (a thread's, the
+  // watchdog's) with Total(). Either way a name renders as one family, under
+  // one TYPE line.
   using Collector = std::function<void(Metrics&)>;
   void AddCollector(Collector collector);
   void Gauge(const std::string& name, const Labels& labels, double value);
+  void Total(const std::string& name, const Labels& labels, double value);
 
   std::string Render();
 
  private:
   struct Family {
     std::string type = "untyped";
-    std::string help;
     std::map<std::string, double> samples;  // rendered label set -> value
     // histograms: rendered label set -> bucket counts, sum, count
     std::map<std::string, std::vector<uint64_t>> buckets;
     std::map<std::string, double> sums;
     std::map<std::string, uint64_t> counts;
   };
+  struct Description {
+    std::string type;
+    std::string help;
+  };
   static std::string RenderLabels(const Labels& labels, const std::string& extra = "");
+  void Scraped(const std::string& name, const char* type, const Labels& labels, double value);
+  static void Samples(std::string& out, const std::string& name, const Family& f);
 
-  std::map<std::string, Family> families_;
-  std::map<std::string, Family> gauges_;  // rebuilt at each scrape
+  std::map<std::string, Description> descriptions_;
+  std::map<std::string, Family> families_;  // counted and observed as things happen
+  std::map<std::string, Family> scraped_;   // rebuilt at each scrape
   std::vector<Collector> collectors_;
 };
 
