@@ -11,6 +11,7 @@
 #include "edge/store/database.h"
 #include "edge/testing/central.h"
 #include "edge/testing/daemon.h"
+#include "edge/testing/eventually.h"
 #include "edge/testing/mosquitto.h"
 
 namespace edge::testing {
@@ -178,6 +179,58 @@ TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
   EXPECT_EQ(Query("SELECT count(*) FROM orders WHERE order_id = 'O-BAD'"), 0);
   EXPECT_EQ(Query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 1);
   EXPECT_EQ(daemon_.process().Wait(0ms), std::nullopt) << "the daemon keeps running";
+}
+
+// [sync] applies on SIGHUP (README), available_interval_s included: with an
+// hour between inventory.available reports a second change waits; reloaded
+// to 0, it is reported at once.
+TEST(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
+  TempDir dir;
+  Mosquitto broker(dir);
+  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
+  daemon.WriteConfig("[sync]\navailable_interval_s = 3600\n");
+  CentralOms central(broker.uri(), "S042");
+  ASSERT_TRUE(central.Connect()) << central.client().error();
+  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
+  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+  auto reported = [&](int64_t available, std::chrono::milliseconds timeout) {
+    return central.WaitForEvent(
+        [&](const json& e) {
+          if (e["type"] != "inventory.available") return false;
+          for (const auto& i : e["data"]["items"]) {
+            if (i["sku"] == "SKU-1" && i["available"] == available) return true;
+          }
+          return false;
+        },
+        timeout);
+  };
+  central.Send("inventory", "inventory.snapshot",
+               {{"snapshot_id", "s"},
+                {"as_of_store_seq", 0},
+                {"chunk", 1},
+                {"chunks", 1},
+                {"items", {{{"sku", "SKU-1"}, {"on_hand", 5}}}}});
+  // The first report goes at once: none was sent before.
+  ASSERT_TRUE(reported(5, 20s)) << daemon.Stderr();
+
+  central.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 1}, {"reason", "receipt"}});
+  auto on_hand = [&]() -> int64_t {
+    auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadOnly);
+    if (!db.ok()) return -1;
+    auto v = (*db)->QueryInt("SELECT on_hand FROM items WHERE sku = 'SKU-1'");
+    return v.ok() ? *v : -1;
+  };
+  ASSERT_TRUE(Eventually([&] { return on_hand() == 6; }, 20s)) << daemon.Stderr();
+
+  daemon.WriteConfig("[sync]\navailable_interval_s = 0\n");
+  daemon.process().Signal(SIGHUP);
+  bool found = false;
+  daemon.notify().WaitFor("READY=1", 10s, &found);
+  ASSERT_TRUE(found) << daemon.Stderr();
+  // Due an hour after the first report before the reload; now at the next
+  // tick (half a second).
+  EXPECT_TRUE(reported(6, 10s)) << daemon.Stderr();
+  EXPECT_EQ(daemon.Stderr().find("config.restart_required"), std::string::npos) << daemon.Stderr();
 }
 
 // systemd's watchdog (WatchdogSec) restarts a daemon that stops pinging. The

@@ -58,6 +58,18 @@ std::string VersionText() {
          std::to_string(BOOST_VERSION / 100 % 1000) + ")";
 }
 
+namespace {
+
+// [sync] available_interval_s as the inventory service takes it: 0 in the
+// config means "report at once", the coalescer needs a positive interval,
+// and 1 ms is as good as none.
+core::Duration AvailableInterval(const Config::Sync& sync) {
+  return std::max<core::Duration>(std::chrono::seconds(sync.available_interval_s),
+                                  std::chrono::milliseconds(1));
+}
+
+}  // namespace
+
 struct Daemon::Impl {
   Config config;
   std::string config_path;  // "" when running on embedded defaults
@@ -381,6 +393,7 @@ void Daemon::Impl::Reload() {
   if (sync_client) {
     sync_client->Reconfigure(std::chrono::seconds(applied.sync.gap_timeout_s), applied.sync.publish_window);
   }
+  if (inventory) (void)inventory->SetAvailableInterval(AvailableInterval(applied.sync));
   applied.policy = next->policy;
   if (orders) {
     (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
@@ -667,10 +680,7 @@ core::Status Daemon::Impl::StartServices() {
   auth = std::make_unique<AuthService>(*store, clock);
   const Config& c = config;
   InventoryOptions io_opts;
-  // 0 in the config means "report at once": the coalescer needs a positive
-  // interval, and 1 ms is as good as none.
-  io_opts.available_interval = std::max<core::Duration>(std::chrono::seconds(c.sync.available_interval_s),
-                                                        std::chrono::milliseconds(1));
+  io_opts.available_interval = AvailableInterval(c.sync);
   auto inv = InventoryService::Create(*store, clock, io_opts, SeededFromOs());
   if (!inv.ok()) return inv.status();
   inventory = std::move(inv).value();

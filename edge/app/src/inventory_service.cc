@@ -265,6 +265,14 @@ InventoryService::InventoryService(store::Store& store, const core::Clock& clock
       repo_(store.db(), clock),
       coalescer_(options.available_interval) {}
 
+Status InventoryService::SetAvailableInterval(core::Duration interval) {
+  if (interval <= core::Duration::zero())
+    return Status::InvalidArgument("inventory: available_interval must be > 0");
+  options_.available_interval = interval;
+  coalescer_.set_interval(interval);
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<InventoryService>> InventoryService::Create(store::Store& store,
                                                                    const core::Clock& clock,
                                                                    InventoryOptions options,

@@ -450,6 +450,25 @@ TEST_F(InventoryServiceTest, AvailableIsCoalescedToOneMessagePerInterval) {
   EXPECT_FALSE(svc_->NextAvailableDue().has_value());
 }
 
+// A reload changes the interval: the next report is due that long after the
+// last one, sooner or later than before.
+TEST_F(InventoryServiceTest, ANewAvailableIntervalCountsFromTheLastReport) {
+  Seed({Item("A", 5)});
+  const auto sent = clock_.Now();
+  ASSERT_TRUE(svc_->FlushAvailable()->has_value());
+  ASSERT_TRUE(svc_->Reserve("O-1", {{"1", "A", 1}}, true).ok());
+  EXPECT_EQ(*svc_->NextAvailableDue(), sent + 2s);
+  ASSERT_TRUE(svc_->SetAvailableInterval(1h).ok());
+  EXPECT_EQ(*svc_->NextAvailableDue(), sent + 1h);
+  clock_.Advance(2s);
+  EXPECT_FALSE(svc_->FlushAvailable()->has_value());
+  ASSERT_TRUE(svc_->SetAvailableInterval(1ms).ok());
+  EXPECT_EQ(*svc_->NextAvailableDue(), sent + 1ms);
+  ASSERT_TRUE(svc_->FlushAvailable()->has_value());
+  EXPECT_EQ(Events("inventory.available").back(), json::parse(R"({"items":[{"sku":"A","available":4}]})"));
+  EXPECT_EQ(svc_->SetAvailableInterval(0s).code(), core::StatusCode::kInvalidArgument);
+}
+
 TEST_F(InventoryServiceTest, PendingAvailabilitySurvivesARestart) {
   Seed({Item("A", 5)});
   ASSERT_TRUE(svc_->FlushAvailable()->has_value());

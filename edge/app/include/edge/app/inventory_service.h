@@ -279,6 +279,9 @@ class InventoryService {
   // When FlushAvailable should next run for the changes made through this
   // service (nullopt: none pending).
   std::optional<core::TimePoint> NextAvailableDue() const { return coalescer_.NextDue(); }
+  // [sync] available_interval_s changed by a reload: the next report is due
+  // `interval` after the last one. InvalidArgument unless > 0.
+  core::Status SetAvailableInterval(core::Duration interval);
   // When due at the clock's now, appends one inventory.available {items:[{sku,
   // available}]} with the latest value of each changed SKU and returns its
   // seq; nullopt when not due or nothing differs from what the OMS heard.

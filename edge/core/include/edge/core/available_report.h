@@ -86,6 +86,8 @@ class AvailableCoalescer {
 
   std::optional<TimePoint> last_sent() const { return last_sent_; }
   Duration interval() const { return interval_; }
+  // A new interval (> 0, a config reload), counted from the last message.
+  void set_interval(Duration interval) { interval_ = interval; }
 
  private:
   Duration interval_;
