@@ -44,6 +44,15 @@ json Routed(const std::string& order_id, json lines) {
           {"lines", std::move(lines)}};
 }
 
+// One number from the daemon's database, read as another process would
+// (-1 when it cannot be read yet).
+int64_t QueryOf(DaemonUnderTest& daemon, const std::string& sql) {
+  auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadOnly);
+  if (!db.ok()) return -1;
+  auto v = (*db)->QueryInt(sql);
+  return v.ok() ? *v : -1;
+}
+
 class OmsTest : public ::testing::Test {
  protected:
   OmsTest()
@@ -214,13 +223,9 @@ TEST(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
   ASSERT_TRUE(reported(5, 20s)) << daemon.Stderr();
 
   central.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 1}, {"reason", "receipt"}});
-  auto on_hand = [&]() -> int64_t {
-    auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadOnly);
-    if (!db.ok()) return -1;
-    auto v = (*db)->QueryInt("SELECT on_hand FROM items WHERE sku = 'SKU-1'");
-    return v.ok() ? *v : -1;
-  };
-  ASSERT_TRUE(Eventually([&] { return on_hand() == 6; }, 20s)) << daemon.Stderr();
+  ASSERT_TRUE(
+      Eventually([&] { return QueryOf(daemon, "SELECT on_hand FROM items WHERE sku = 'SKU-1'") == 6; }, 20s))
+      << daemon.Stderr();
 
   daemon.WriteConfig("[sync]\navailable_interval_s = 0\n");
   daemon.process().Signal(SIGHUP);
@@ -231,6 +236,53 @@ TEST(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
   // tick (half a second).
   EXPECT_TRUE(reported(6, 10s)) << daemon.Stderr();
   EXPECT_EQ(daemon.Stderr().find("config.restart_required"), std::string::npos) << daemon.Stderr();
+}
+
+// A snapshot half received when the daemon stops: the broker keeps the
+// other chunks for the node, and the time it was stopped (here twenty
+// minutes, twice the abandon timeout, written into the pending snapshot as a
+// node stopped that long would have left it) does not count against it.
+TEST(OmsSnapshot, AStopLongerThanTheTimeoutDoesNotAbandonASnapshot) {
+  TempDir dir;
+  Mosquitto broker(dir);
+  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
+  CentralOms central(broker.uri(), "S042");
+  ASSERT_TRUE(central.Connect()) << central.client().error();
+  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
+  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+  auto chunk = [](int n, const std::string& sku, int on_hand) {
+    return json{{"snapshot_id", "s"},
+                {"as_of_store_seq", 0},
+                {"chunk", n},
+                {"chunks", 2},
+                {"items", {{{"sku", sku}, {"on_hand", on_hand}}}}};
+  };
+  auto query = [&](const std::string& sql) { return QueryOf(daemon, sql); };
+  central.Send("inventory", "inventory.snapshot", chunk(1, "SKU-1", 4));
+  ASSERT_TRUE(Eventually([&] { return query("SELECT count(*) FROM snapshot_chunks") == 1; }, 20s))
+      << daemon.Stderr();
+
+  daemon.process().Signal(SIGTERM);
+  ASSERT_EQ(daemon.process().Wait(15s).value_or(-1), 0) << daemon.Stderr();
+  {
+    auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("UPDATE snapshots_pending SET last_received = last_received - 20 * 60 * 1000, "
+                           "first_received = first_received - 20 * 60 * 1000")
+                    .ok());
+  }
+  central.Send("inventory", "inventory.snapshot", chunk(2, "SKU-2", 7));  // kept by the broker
+  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
+  auto applied = central.WaitForEvent(
+      [](const json& e) {
+        return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == "s";
+      },
+      20s);
+  ASSERT_TRUE(applied) << daemon.Stderr();
+  EXPECT_EQ(query("SELECT on_hand FROM items WHERE sku = 'SKU-1'"), 4);
+  EXPECT_EQ(query("SELECT on_hand FROM items WHERE sku = 'SKU-2'"), 7);
+  EXPECT_EQ(daemon.Stderr().find("inventory.snapshot_abandoned"), std::string::npos) << daemon.Stderr();
 }
 
 // systemd's watchdog (WatchdogSec) restarts a daemon that stops pinging. The

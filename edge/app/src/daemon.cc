@@ -684,6 +684,11 @@ core::Status Daemon::Impl::StartServices() {
   auto inv = InventoryService::Create(*store, clock, io_opts, SeededFromOs());
   if (!inv.ok()) return inv.status();
   inventory = std::move(inv).value();
+  // The time this node was stopped does not count against a snapshot it was
+  // receiving: the broker kept its other chunks.
+  auto resumed = inventory->ResumePendingSnapshots();
+  if (!resumed.ok()) return resumed.status().WithContext("resume pending snapshots");
+  if (*resumed > 0) log::Info("inventory.snapshots_resumed").Kv("pending", *resumed);
 
   label_printer = std::make_unique<PrintServiceLabelPrinter>(*printing);
   OrderOptions oo;
@@ -786,7 +791,13 @@ void Daemon::Impl::InventoryTick() {
   }
   PublishSyncChanged();
   if (++inventory_ticks % 120 == 0) {
-    if (auto r = inventory->DiscardAbandonedSnapshots(); !r.ok()) {
+    // A snapshot waits for its chunks only while they can arrive: offline,
+    // its timeout starts again every minute instead of running out.
+    if (sync_client && !sync_client->GetStatus().connected) {
+      if (auto r = inventory->ResumePendingSnapshots(); !r.ok()) {
+        log::Warn("inventory.snapshot_resume_failed").Kv("error", r.status().message());
+      }
+    } else if (auto r = inventory->DiscardAbandonedSnapshots(); !r.ok()) {
       log::Warn("inventory.snapshot_discard_failed").Kv("error", r.status().message());
     }
   }

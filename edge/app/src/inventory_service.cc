@@ -950,6 +950,13 @@ Result<std::optional<int64_t>> InventoryService::FlushAvailable() {
   return seq;
 }
 
+Result<int64_t> InventoryService::ResumePendingSnapshots() {
+  INV_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
+  INV_ASSIGN_OR_RETURN(int64_t pending, repo_.TouchPendingSnapshots(*txn, core::ToUnixMillis(clock_.Now())));
+  EDGE_RETURN_IF_ERROR(txn->Commit());
+  return pending;
+}
+
 Result<int> InventoryService::DiscardAbandonedSnapshots() {
   INV_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
   INV_ASSIGN_OR_RETURN(auto ids, repo_.DiscardSnapshotsIdleSince(

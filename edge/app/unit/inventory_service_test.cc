@@ -179,6 +179,21 @@ TEST_F(InventoryServiceTest, ContradictingChunksAreRefusedAndNothingApplied) {
   EXPECT_EQ(Fingerprint(), before);
 }
 
+// The node stopped or offline longer than the timeout, its snapshot's other
+// chunks kept by the broker: resumed, the snapshot completes with them.
+TEST_F(InventoryServiceTest, AResumedSnapshotCompletesAfterAnOutageLongerThanTheTimeout) {
+  Seed({Item("A", 4)});
+  ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("s", 0, 1, 2, {Item("A", 100)})), ChunkOutcome::kStaged);
+  clock_.Advance(20min);  // four times the timeout (5 min here)
+  EXPECT_EQ(*svc_->ResumePendingSnapshots(), 1);
+  clock_.Advance(4min);
+  EXPECT_EQ(*svc_->DiscardAbandonedSnapshots(), 0);
+  EXPECT_EQ(*svc_->ApplySnapshotChunk(Chunk("s", 0, 2, 2, {Item("B", 3)})), ChunkOutcome::kSnapshotApplied);
+  EXPECT_EQ(Figures("A").on_hand, 100);
+  EXPECT_EQ(Figures("B").on_hand, 3);
+  EXPECT_EQ(*svc_->ResumePendingSnapshots(), 0);
+}
+
 TEST_F(InventoryServiceTest, AbandonedSnapshotIsDiscardedAfterTheTimeout) {
   Seed({Item("A", 4)});
   ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("lost", 0, 1, 2, {Item("A", 100)})), ChunkOutcome::kStaged);

@@ -624,6 +624,13 @@ Result<std::vector<std::string>> InventoryRepo::DiscardSnapshotsIdleSince(Transa
   return ids;
 }
 
+Result<int64_t> InventoryRepo::TouchPendingSnapshots(Transaction& txn, int64_t now_ms) {
+  EDGE_CACHED(st, txn.db(), "UPDATE snapshots_pending SET last_received = max(last_received, ?1)");
+  st.Bind(1, now_ms);
+  EDGE_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(txn.db().Changes());
+}
+
 // ---- incoming stock ----
 
 Status InventoryRepo::ReplaceIncoming(Transaction& txn, const std::string& ref, int64_t eta_ms,

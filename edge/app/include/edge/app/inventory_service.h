@@ -20,7 +20,9 @@
 // other items, a `chunks` or `as_of_store_seq` differing from the earlier
 // chunks, or a chunk outside 1..chunks is refused. A chunk of a snapshot
 // already applied is ignored. Chunks of a snapshot that received nothing for
-// `snapshot_timeout` are discarded.
+// `snapshot_timeout` are discarded; time the node could not receive (the
+// daemon stopped, the link to the broker down) does not count: the daemon
+// calls ResumePendingSnapshots when it starts and while it is offline.
 //
 // The on-hand replay rule. A snapshot reflects the node's own `events` up to
 // as_of_store_seq and every central message sent before it. When it is
@@ -289,6 +291,11 @@ class InventoryService {
   // Discards snapshots that received no chunk for snapshot_timeout. Returns
   // how many. (ApplySnapshotChunk also does this as it goes.)
   core::Result<int> DiscardAbandonedSnapshots();
+  // The node could not receive until now (it was stopped, or offline): every
+  // pending snapshot's timeout starts again, so that chunks the broker kept
+  // for it complete it instead of finding it discarded. Returns how many
+  // snapshots are pending.
+  core::Result<int64_t> ResumePendingSnapshots();
 
   store::InventoryRepo& repo() { return repo_; }
 

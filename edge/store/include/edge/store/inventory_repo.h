@@ -215,6 +215,9 @@ class InventoryRepo {
   // Deletes snapshots whose last chunk arrived before `before_ms`. Returns
   // their ids.
   Result<std::vector<std::string>> DiscardSnapshotsIdleSince(Transaction& txn, int64_t before_ms);
+  // Counts every pending snapshot as heard from at `now_ms` (a later
+  // last_received is kept). Returns how many are pending.
+  Result<int64_t> TouchPendingSnapshots(Transaction& txn, int64_t now_ms);
 
   // ---- incoming stock ----
 
