@@ -24,26 +24,6 @@ json Line(const std::string& id, const std::string& sku, int qty) {
   return {{"line_id", id}, {"sku", sku}, {"qty", qty}, {"description", "Item " + sku}, {"fulfil", "now"}};
 }
 
-json Routed(const std::string& order_id, json lines) {
-  return {{"order_id", order_id},
-          {"order_ref", "W-" + order_id},
-          {"kind", "ship_from_store"},
-          {"priority", 5},
-          {"placed_at", "2026-11-27T09:00:00Z"},
-          {"promised_by", "2026-11-28T18:00:00Z"},
-          {"hold_until", nullptr},
-          {"pickup_code", nullptr},
-          {"customer", {{"first_name", "Ana"}, {"last_name", "Ruiz"}, {"phone_last4", "0173"}}},
-          {"ship_to",
-           {{"name", "Ana Ruiz"},
-            {"line1", "1 Main St"},
-            {"city", "Springfield"},
-            {"postcode", "12345"},
-            {"country", "US"}}},
-          {"carrier_service", "UPS_GROUND"},
-          {"lines", std::move(lines)}};
-}
-
 // One number from the daemon's database, read as another process would
 // (-1 when it cannot be read yet).
 int64_t QueryOf(DaemonUnderTest& daemon, const std::string& sql) {
@@ -102,7 +82,7 @@ TEST_F(OmsTest, InventoryAndRoutedOrdersAreAppliedAndAnswered) {
   EXPECT_EQ(Query("SELECT on_hand FROM items WHERE sku = 'SKU-1'"), 5);
 
   // An order: one line taken, one the store cannot fill.
-  const json order = Routed("O-1", {Line("1", "SKU-1", 2), Line("2", "SKU-2", 3)});
+  const json order = RoutedOrder("O-1", {Line("1", "SKU-1", 2), Line("2", "SKU-2", 3)});
   central_.Send("orders", "order.routed", order);
   auto accepted = central_.WaitForEvent("order.accepted", "O-1");
   auto rejected = central_.WaitForEvent("order.rejected", "O-1");
@@ -155,7 +135,7 @@ TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
       << daemon_.Stderr();
 
   // A line with qty 0: refused, naming the field; nothing applied.
-  const json bad = central_.Send("orders", "order.routed", Routed("O-BAD", {Line("1", "SKU-1", 0)}));
+  const json bad = central_.Send("orders", "order.routed", RoutedOrder("O-BAD", {Line("1", "SKU-1", 0)}));
   auto rejected = central_.WaitForEvent([&](const json& e) {
     return e["type"] == "message.rejected" && e["data"].value("id", "") == bad["id"];
   });
@@ -182,7 +162,7 @@ TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
   // A delta of an unknown SKU: refused. The next good order on the stream is
   // applied (the bad one consumed its seq).
   central_.Send("inventory", "inventory.delta", {{"sku", "NOPE"}, {"delta", 1}, {"reason", "receipt"}});
-  central_.Send("orders", "order.routed", Routed("O-GOOD", {Line("1", "SKU-1", 1)}));
+  central_.Send("orders", "order.routed", RoutedOrder("O-GOOD", {Line("1", "SKU-1", 1)}));
   ASSERT_TRUE(central_.WaitForEvent("order.accepted", "O-GOOD")) << daemon_.Stderr();
   EXPECT_EQ(Query("SELECT count(*) FROM dead_letters"), 3);
   EXPECT_EQ(Query("SELECT count(*) FROM orders WHERE order_id = 'O-BAD'"), 0);

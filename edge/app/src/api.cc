@@ -152,7 +152,7 @@ kiosk::WebSocketAuthorizer StreamAuthorizer(AuthService& auth) {
 void AddApiRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory, OrderService& orders,
                   OrderRouteHooks hooks, DaemonRouteHandlers daemon, ReportService* reports) {
   AddAuthRoutes(router, auth);
-  AddInventoryRoutes(router, auth, inventory);
+  AddInventoryRoutes(router, auth, inventory, hooks.changed);
   AddReturnRoutes(router, auth, orders, hooks);
   AddPickupRoutes(router, auth, orders, hooks);
   AddOrderRoutes(router, auth, orders, std::move(hooks));

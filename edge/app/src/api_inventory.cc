@@ -8,7 +8,8 @@ namespace edge::app {
 
 using json = nlohmann::json;
 
-void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory) {
+void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory,
+                        std::function<void()> changed) {
   router.Add("GET", "/api/v1/inventory/items/{sku}", [&](const kiosk::Request& req) {
     auto who = Authorize(auth, req, core::Role::kAssociate);
     if (!who.ok()) return ErrorResponse(who.status());
@@ -94,40 +95,44 @@ void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryServi
     if (!v.ok()) return ErrorResponse(v.status());
     return JsonResponse(ItemViewJson(*v));
   });
-  router.Add("POST", "/api/v1/inventory/adjustments", [&](const kiosk::Request& req) {
-    auto who = Authorize(auth, req, core::Role::kSupervisor);
-    if (!who.ok()) return ErrorResponse(who.status());
-    auto body = JsonBody(req);
-    if (!body.ok()) return ErrorResponse(body.status());
-    auto kind = StringField(*body, "kind");
-    if (!kind.ok()) return ErrorResponse(kind.status());
-    Adjustment a;
-    if (!core::ParseAdjustmentKind(*kind, &a.kind)) {
-      return ErrorResponse(core::Status::InvalidArgument(
-          "field 'kind' must be count, damaged, found or receipt, got '" + *kind + "'"));
-    }
-    auto sku = StringField(*body, "sku");
-    if (!sku.ok()) return ErrorResponse(sku.status());
-    a.sku = *sku;
-    auto qty = IntField(*body, "qty");
-    if (!qty.ok()) return ErrorResponse(qty.status());
-    a.qty = *qty;
-    if (body->contains("location")) {
-      auto loc = StringField(*body, "location");
-      if (!loc.ok()) return ErrorResponse(loc.status());
-      a.location = *loc;
-    }
-    if (body->contains("ref")) {
-      auto ref = StringField(*body, "ref");
-      if (!ref.ok()) return ErrorResponse(ref.status());
-      a.ref = *ref;
-    }
-    a.by = who->id;
-    auto out = inventory.Adjust(a);
-    if (!out.ok()) return ErrorResponse(out.status());
-    return JsonResponse(
-        {{"sku", a.sku}, {"delta", out->delta}, {"on_hand", out->on_hand}, {"event_seq", out->event_seq}});
-  });
+  router.Add("POST", "/api/v1/inventory/adjustments",
+             [&auth, &inventory, changed](const kiosk::Request& req) {
+               auto who = Authorize(auth, req, core::Role::kSupervisor);
+               if (!who.ok()) return ErrorResponse(who.status());
+               auto body = JsonBody(req);
+               if (!body.ok()) return ErrorResponse(body.status());
+               auto kind = StringField(*body, "kind");
+               if (!kind.ok()) return ErrorResponse(kind.status());
+               Adjustment a;
+               if (!core::ParseAdjustmentKind(*kind, &a.kind)) {
+                 return ErrorResponse(core::Status::InvalidArgument(
+                     "field 'kind' must be count, damaged, found or receipt, got '" + *kind + "'"));
+               }
+               auto sku = StringField(*body, "sku");
+               if (!sku.ok()) return ErrorResponse(sku.status());
+               a.sku = *sku;
+               auto qty = IntField(*body, "qty");
+               if (!qty.ok()) return ErrorResponse(qty.status());
+               a.qty = *qty;
+               if (body->contains("location")) {
+                 auto loc = StringField(*body, "location");
+                 if (!loc.ok()) return ErrorResponse(loc.status());
+                 a.location = *loc;
+               }
+               if (body->contains("ref")) {
+                 auto ref = StringField(*body, "ref");
+                 if (!ref.ok()) return ErrorResponse(ref.status());
+                 a.ref = *ref;
+               }
+               a.by = who->id;
+               auto out = inventory.Adjust(a);
+               if (!out.ok()) return ErrorResponse(out.status());
+               if (changed) changed();
+               return JsonResponse({{"sku", a.sku},
+                                    {"delta", out->delta},
+                                    {"on_hand", out->on_hand},
+                                    {"event_seq", out->event_seq}});
+             });
 }
 
 }  // namespace edge::app

@@ -725,8 +725,16 @@ void Daemon::Impl::RegisterInboundHandlers() {
     if (r.ok()) log::Info("inventory.snapshot_chunk").Kv("outcome", ChunkOutcomeName(*r));
     return r.status();
   });
-  b.Register("inventory.delta",
-             [this](InboundContext& ctx) { return inventory->ApplyDelta(ctx.data).status(); });
+  b.Register("inventory.delta", [this](InboundContext& ctx) {
+    auto r = inventory->ApplyDelta(ctx.data);
+    if (!r.ok()) return r.status();
+    // A receipt may give waiting backorder and pre-order lines their stock:
+    // their orders join the pick queue on the associates' screens.
+    if (ctx.data.value("reason", "") == "receipt" && ctx.data.value("delta", int64_t{0}) > 0) {
+      ctx.after_commit.push_back([this] { PublishOrdersChanged(); });
+    }
+    return core::Status::Ok();
+  });
   b.Register("inventory.incoming",
              [this](InboundContext& ctx) { return inventory->RecordIncoming(ctx.data).status(); });
   b.Register("order.routed", [this](InboundContext& ctx) {

@@ -21,6 +21,28 @@
 
 namespace edge::testing {
 
+// The data of an order.routed message as the OMS sends it: a ship-from-store
+// order of Ana Ruiz's with `lines` (each {line_id, sku, qty, fulfil, …}).
+inline nlohmann::json RoutedOrder(const std::string& order_id, nlohmann::json lines) {
+  return {{"order_id", order_id},
+          {"order_ref", "W-" + order_id},
+          {"kind", "ship_from_store"},
+          {"priority", 5},
+          {"placed_at", "2026-11-27T09:00:00Z"},
+          {"promised_by", "2026-11-28T18:00:00Z"},
+          {"hold_until", nullptr},
+          {"pickup_code", nullptr},
+          {"customer", {{"first_name", "Ana"}, {"last_name", "Ruiz"}, {"phone_last4", "0173"}}},
+          {"ship_to",
+           {{"name", "Ana Ruiz"},
+            {"line1", "1 Main St"},
+            {"city", "Springfield"},
+            {"postcode", "12345"},
+            {"country", "US"}}},
+          {"carrier_service", "UPS_GROUND"},
+          {"lines", std::move(lines)}};
+}
+
 class CentralOms {
  public:
   // Connects as `client_id` with a persistent session (events published

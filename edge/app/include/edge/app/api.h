@@ -45,8 +45,11 @@ void AddAuthRoutes(kiosk::Router& router, AuthService& auth);
 
 class InventoryService;
 // Adds /api/v1/inventory/…: item by SKU or barcode, location, search
-// (associates) and adjustments (supervisors).
-void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory);
+// (associates) and adjustments (supervisors). `changed` (may be empty) runs
+// after each adjustment: a receipt can give waiting backorder lines their
+// stock, which puts their orders in the pick queue.
+void AddInventoryRoutes(kiosk::Router& router, AuthService& auth, InventoryService& inventory,
+                        std::function<void()> changed = nullptr);
 
 class OrderService;
 struct OrderRouteHooks {
