@@ -350,6 +350,15 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
       return Close();
     }
+    if (ec) {
+      // Answered before any route was found: counted all the same, under
+      // the method when the request line gave a known one, and the route
+      // "(refused)" (labels from a fixed set: a client cannot add series).
+      started_ = std::chrono::steady_clock::now();
+      const http::verb verb = parser_->get().method();
+      method_ = verb == http::verb::unknown ? "(unread)" : std::string(http::to_string(verb));
+      route_ = "(refused)";
+    }
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       auto server = server_.lock();
       const uint64_t limit = server ? server->options.body_limit_bytes : 0;
@@ -396,6 +405,8 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = std::chrono::steady_clock::now();
     if (websocket::is_upgrade(msg)) {
       const WebSocketAuthorizer* authorize = server->router.FindWebSocket(req.path);
+      method_ = req.method;
+      route_ = authorize ? req.path : "(unmatched)";
       if (!authorize) return Send(Response::Error(404, "not_found", "no WebSocket at " + req.path), false);
       auto channels = (*authorize)(req);
       if (!channels.ok()) {
@@ -404,7 +415,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                     channels.status().message()),
                     false);
       }
-      // Hand the connection over to a WebSocket session; this HTTP session ends.
+      // Hand the connection over to a WebSocket session; this HTTP session
+      // ends (an upgrade is not an answered request).
+      method_.clear();
       auto ws = std::make_shared<WsSession>(std::move(stream_), std::move(channels).value(), server);
       ws->Start(parser_->release());
       return;

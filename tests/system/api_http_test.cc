@@ -586,6 +586,13 @@ TEST_F(ApiHttpTest, WithoutATokenEveryProtectedOperationIs401) {
       ExpectError(op.Name(), r, 401, "unauthenticated");
       ExpectError(op.Name() + " unknown token", Upgrade(target + "?token=" + std::string(64, 'f')), 401,
                   "unauthenticated");
+      // Refused upgrades are answered requests: counted under their path.
+      auto m = daemon_->Get("/metrics");
+      ASSERT_TRUE(m.ok());
+      EXPECT_NE(m->body.find("storeedge_http_requests_total{method=\"GET\",route=\"" + op.path +
+                             "\",code=\"401\"} "),
+                std::string::npos)
+          << m->body;
       continue;
     }
     // A well-formed body, so that only the missing token can be refused.
@@ -722,6 +729,16 @@ TEST_F(ApiHttpTest, UnknownPathsAndMethodsAreJsonErrors) {
     ExpectError("DELETE " + op.path, r, 405, "method_not_allowed");
     EXPECT_NE(r.headers["allow"].find(op.method), std::string::npos) << r.headers["allow"];
   }
+  // A made-up method is refused as malformed and counted, but adds no series
+  // of its own to /metrics (a client could add them without end).
+  EXPECT_EQ(Call("BREW", "/healthz").status, 400);
+  auto m = daemon_->Get("/metrics");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->body.find("method=\"BREW\""), std::string::npos) << m->body;
+  EXPECT_NE(
+      m->body.find("storeedge_http_requests_total{method=\"(unread)\",route=\"(refused)\",code=\"400\"} "),
+      std::string::npos)
+      << m->body;
 }
 
 TEST_F(ApiHttpTest, BodiesOverTheLimitAre413AndTheDaemonCarriesOn) {
@@ -759,6 +776,17 @@ TEST_F(ApiHttpTest, BodiesOverTheLimitAre413AndTheDaemonCarriesOn) {
   ASSERT_TRUE(c.WaitClosed(Clock::now() + 10s)) << "the connection stayed open";
   ExpectError("chunked", ParseRaw(c.received()), 413, "payload_too_large");
   EXPECT_EQ(daemon_->Get("/healthz")->status, 200);
+
+  // Each refusal is counted among the requests answered, though no route
+  // was reached.
+  auto m = daemon_->Get("/metrics");
+  ASSERT_TRUE(m.ok());
+  const std::string key = "storeedge_http_requests_total{method=\"POST\",route=\"(refused)\",code=\"413\"} ";
+  const size_t at = m->body.find(key);
+  ASSERT_NE(at, std::string::npos) << m->body;
+  size_t with_body = 0;
+  for (const auto& op : ops_) with_body += op.has_body && op.method == "POST";
+  EXPECT_GE(std::stod(m->body.substr(at + key.size())), static_cast<double>(with_body + 1)) << m->body;
 }
 
 TEST_F(ApiHttpTest, KioskLookupIsLimitedPerKioskAndPerOrderRef) {
