@@ -170,20 +170,40 @@ TEST_F(OmsTest, BadMessagesAreRefusedAndTheStreamGoesOn) {
   EXPECT_EQ(daemon_.process().Wait(0ms), std::nullopt) << "the daemon keeps running";
 }
 
+// A node of its own for a test that starts the daemon its way (a config
+// written first, an environment) or more than once: the broker, the daemon
+// (not started) and the central side.
+class OmsNode : public ::testing::Test {
+ protected:
+  OmsNode()
+      : broker_(dir_),
+        daemon_(dir_, "S042", "[mqtt]\nuri = \"" + broker_.uri() + "\"\n"),
+        central_(broker_.uri(), "S042") {}
+
+  // Connects the central side, starts the daemon and waits until it is online.
+  void Up() {
+    ASSERT_TRUE(central_.Connect()) << central_.client().error();
+    ASSERT_TRUE(daemon_.Start()) << daemon_.Stderr();
+    ASSERT_TRUE(central_.WaitForOnline()) << daemon_.Stderr();
+  }
+
+  TempDir dir_;
+  Mosquitto broker_;
+  DaemonUnderTest daemon_;
+  CentralOms central_;
+};
+using OmsReload = OmsNode;
+using OmsSnapshot = OmsNode;
+using OmsWatchdog = OmsNode;
+
 // [sync] applies on SIGHUP (README), available_interval_s included: with an
 // hour between inventory.available reports a second change waits; reloaded
 // to 0, it is reported at once.
-TEST(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
-  TempDir dir;
-  Mosquitto broker(dir);
-  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
-  daemon.WriteConfig("[sync]\navailable_interval_s = 3600\n");
-  CentralOms central(broker.uri(), "S042");
-  ASSERT_TRUE(central.Connect()) << central.client().error();
-  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
-  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+TEST_F(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
+  daemon_.WriteConfig("[sync]\navailable_interval_s = 3600\n");
+  ASSERT_NO_FATAL_FAILURE(Up());
   auto reported = [&](int64_t available, std::chrono::milliseconds timeout) {
-    return central.WaitForEvent(
+    return central_.WaitForEvent(
         [&](const json& e) {
           if (e["type"] != "inventory.available") return false;
           for (const auto& i : e["data"]["items"]) {
@@ -193,43 +213,37 @@ TEST(OmsReload, ANewAvailableIntervalAppliesAtOnce) {
         },
         timeout);
   };
-  central.Send("inventory", "inventory.snapshot",
-               {{"snapshot_id", "s"},
-                {"as_of_store_seq", 0},
-                {"chunk", 1},
-                {"chunks", 1},
-                {"items", {{{"sku", "SKU-1"}, {"on_hand", 5}}}}});
+  central_.Send("inventory", "inventory.snapshot",
+                {{"snapshot_id", "s"},
+                 {"as_of_store_seq", 0},
+                 {"chunk", 1},
+                 {"chunks", 1},
+                 {"items", {{{"sku", "SKU-1"}, {"on_hand", 5}}}}});
   // The first report goes at once: none was sent before.
-  ASSERT_TRUE(reported(5, 20s)) << daemon.Stderr();
+  ASSERT_TRUE(reported(5, 20s)) << daemon_.Stderr();
 
-  central.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 1}, {"reason", "receipt"}});
+  central_.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 1}, {"reason", "receipt"}});
   ASSERT_TRUE(
-      Eventually([&] { return QueryOf(daemon, "SELECT on_hand FROM items WHERE sku = 'SKU-1'") == 6; }, 20s))
-      << daemon.Stderr();
+      Eventually([&] { return QueryOf(daemon_, "SELECT on_hand FROM items WHERE sku = 'SKU-1'") == 6; }, 20s))
+      << daemon_.Stderr();
 
-  daemon.WriteConfig("[sync]\navailable_interval_s = 0\n");
-  daemon.process().Signal(SIGHUP);
+  daemon_.WriteConfig("[sync]\navailable_interval_s = 0\n");
+  daemon_.process().Signal(SIGHUP);
   bool found = false;
-  daemon.notify().WaitFor("READY=1", 10s, &found);
-  ASSERT_TRUE(found) << daemon.Stderr();
+  daemon_.notify().WaitFor("READY=1", 10s, &found);
+  ASSERT_TRUE(found) << daemon_.Stderr();
   // Due an hour after the first report before the reload; now at the next
   // tick (half a second).
-  EXPECT_TRUE(reported(6, 10s)) << daemon.Stderr();
-  EXPECT_EQ(daemon.Stderr().find("config.restart_required"), std::string::npos) << daemon.Stderr();
+  EXPECT_TRUE(reported(6, 10s)) << daemon_.Stderr();
+  EXPECT_EQ(daemon_.Stderr().find("config.restart_required"), std::string::npos) << daemon_.Stderr();
 }
 
 // A snapshot half received when the daemon stops: the broker keeps the
 // other chunks for the node, and the time it was stopped (here twenty
 // minutes, twice the abandon timeout, written into the pending snapshot as a
 // node stopped that long would have left it) does not count against it.
-TEST(OmsSnapshot, AStopLongerThanTheTimeoutDoesNotAbandonASnapshot) {
-  TempDir dir;
-  Mosquitto broker(dir);
-  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
-  CentralOms central(broker.uri(), "S042");
-  ASSERT_TRUE(central.Connect()) << central.client().error();
-  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
-  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+TEST_F(OmsSnapshot, AStopLongerThanTheTimeoutDoesNotAbandonASnapshot) {
+  ASSERT_NO_FATAL_FAILURE(Up());
   auto chunk = [](int n, const std::string& sku, int on_hand) {
     return json{{"snapshot_id", "s"},
                 {"as_of_store_seq", 0},
@@ -237,32 +251,32 @@ TEST(OmsSnapshot, AStopLongerThanTheTimeoutDoesNotAbandonASnapshot) {
                 {"chunks", 2},
                 {"items", {{{"sku", sku}, {"on_hand", on_hand}}}}};
   };
-  auto query = [&](const std::string& sql) { return QueryOf(daemon, sql); };
-  central.Send("inventory", "inventory.snapshot", chunk(1, "SKU-1", 4));
+  auto query = [&](const std::string& sql) { return QueryOf(daemon_, sql); };
+  central_.Send("inventory", "inventory.snapshot", chunk(1, "SKU-1", 4));
   ASSERT_TRUE(Eventually([&] { return query("SELECT count(*) FROM snapshot_chunks") == 1; }, 20s))
-      << daemon.Stderr();
+      << daemon_.Stderr();
 
-  daemon.process().Signal(SIGTERM);
-  ASSERT_EQ(daemon.process().Wait(15s).value_or(-1), 0) << daemon.Stderr();
+  daemon_.process().Signal(SIGTERM);
+  ASSERT_EQ(daemon_.process().Wait(15s).value_or(-1), 0) << daemon_.Stderr();
   {
-    auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadWrite);
+    auto db = store::Database::Open(daemon_.db_path(), store::Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
                     ->Exec("UPDATE snapshots_pending SET last_received = last_received - 20 * 60 * 1000, "
                            "first_received = first_received - 20 * 60 * 1000")
                     .ok());
   }
-  central.Send("inventory", "inventory.snapshot", chunk(2, "SKU-2", 7));  // kept by the broker
-  ASSERT_TRUE(daemon.Start()) << daemon.Stderr();
-  auto applied = central.WaitForEvent(
+  central_.Send("inventory", "inventory.snapshot", chunk(2, "SKU-2", 7));  // kept by the broker
+  ASSERT_TRUE(daemon_.Start()) << daemon_.Stderr();
+  auto applied = central_.WaitForEvent(
       [](const json& e) {
         return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == "s";
       },
       20s);
-  ASSERT_TRUE(applied) << daemon.Stderr();
+  ASSERT_TRUE(applied) << daemon_.Stderr();
   EXPECT_EQ(query("SELECT on_hand FROM items WHERE sku = 'SKU-1'"), 4);
   EXPECT_EQ(query("SELECT on_hand FROM items WHERE sku = 'SKU-2'"), 7);
-  EXPECT_EQ(daemon.Stderr().find("inventory.snapshot_abandoned"), std::string::npos) << daemon.Stderr();
+  EXPECT_EQ(daemon_.Stderr().find("inventory.snapshot_abandoned"), std::string::npos) << daemon_.Stderr();
 }
 
 // systemd's watchdog (WatchdogSec) restarts a daemon that stops pinging. The
@@ -271,18 +285,14 @@ TEST(OmsSnapshot, AStopLongerThanTheTimeoutDoesNotAbandonASnapshot) {
 // last chunk again and be killed again. Here the watchdog wants a ping every
 // 100 ms and the apply of 60,000 SKUs takes longer than that: the pings sent
 // from inside it show in /metrics, and the daemon is the one that started.
-TEST(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
-  TempDir dir;
-  Mosquitto broker(dir);
-  DaemonUnderTest daemon(dir, "S042", "[mqtt]\nuri = \"" + broker.uri() + "\"\n");
-  CentralOms central(broker.uri(), "S042");
-  ASSERT_TRUE(central.Connect()) << central.client().error();
-  ASSERT_TRUE(daemon.Start(30s, {{"WATCHDOG_USEC", "200000"}})) << daemon.Stderr();
+TEST_F(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
+  ASSERT_TRUE(central_.Connect()) << central_.client().error();
+  ASSERT_TRUE(daemon_.Start(30s, {{"WATCHDOG_USEC", "200000"}})) << daemon_.Stderr();
   // systemd reads its socket as datagrams come; a full queue would block the
   // daemon's sends.
   std::atomic<bool> done{false};
   std::thread reader([&] {
-    while (!done) daemon.notify().Receive(100ms);
+    while (!done) daemon_.notify().Receive(100ms);
   });
   struct Join {
     std::atomic<bool>& done;
@@ -292,10 +302,10 @@ TEST(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
       t.join();
     }
   } join{done, reader};
-  ASSERT_TRUE(central.WaitForOnline()) << daemon.Stderr();
+  ASSERT_TRUE(central_.WaitForOnline()) << daemon_.Stderr();
   // A counter of /metrics; -1 when absent.
   auto metric = [&](const std::string& key) -> double {
-    auto m = daemon.Get("/metrics");
+    auto m = daemon_.Get("/metrics");
     EXPECT_TRUE(m.ok()) << m.status().ToString();
     if (!m.ok()) return -1;
     const size_t at = m->body.find("\n" + key + " ");
@@ -318,25 +328,25 @@ TEST(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
                        {"on_hand", i % 7},
                        {"location", "A-" + std::to_string(10 + i % 40) + "-01"}});
     }
-    central.Send("inventory", "inventory.snapshot",
-                 {{"snapshot_id", "big"},
-                  {"as_of_store_seq", 0},
-                  {"chunk", c + 1},
-                  {"chunks", kChunks},
-                  {"items", std::move(items)}});
+    central_.Send("inventory", "inventory.snapshot",
+                  {{"snapshot_id", "big"},
+                   {"as_of_store_seq", 0},
+                   {"chunk", c + 1},
+                   {"chunks", kChunks},
+                   {"items", std::move(items)}});
   }
-  auto applied = central.WaitForEvent(
+  auto applied = central_.WaitForEvent(
       [](const json& e) {
         return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == "big";
       },
       120s);
-  ASSERT_TRUE(applied) << daemon.Stderr();
+  ASSERT_TRUE(applied) << daemon_.Stderr();
 
   // The apply held the thread past a ping's due time: pinged from inside it.
   EXPECT_GT(metric(by_statement), before);
   EXPECT_GE(metric(by_timer), 1);
   EXPECT_EQ(metric("storeedge_watchdog_pings_dropped_total"), 0);
-  auto db = store::Database::Open(daemon.db_path(), store::Database::Mode::kReadOnly);
+  auto db = store::Database::Open(daemon_.db_path(), store::Database::Mode::kReadOnly);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM items"), kChunks * kPerChunk);
 }
