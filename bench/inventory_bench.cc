@@ -10,6 +10,12 @@
 //     per transaction (how the daemon applies orders that arrive together),
 //     with synchronous FULL and NORMAL, against raw single-row commits with
 //     the same setting.
+//  3. Ledger retention: a ledger of --ledger rows, the oldest tenth past
+//     the retention, folded by InventoryService::FoldLedger in turns of
+//     2,000 rows as storeedged runs it (each turn holds the daemon's
+//     thread), against deleting the same rows from a bare table of the same
+//     columns in the same windows. Also the ledger's bytes per row, which
+//     sizes the database (packaging/storeedge.toml).
 //
 // Beside each, the model's floor: the rows the replica must write for the
 // same work (issue 3's model: items with their FTS entry, barcodes, stock,
@@ -19,16 +25,18 @@
 // shows how much of a gap to the plain baseline comes with the model and
 // its tables, and how much is the replica's own.
 //
-// Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--dir D]
-//                        [--checkpoint thread|inline] [--only snapshot|FULL|NORMAL]
-//                        [--profile]
-// Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, $TMPDIR, the
+// Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--ledger N]
+//                        [--dir D] [--checkpoint thread|inline]
+//                        [--only snapshot|FULL|NORMAL|fold] [--profile]
+// Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, 1,000,000 ledger
+// rows, $TMPDIR, the
 // WAL checkpointed from a thread of its own as storeedged does (inline: by
 // SQLite inside the commit that fills it).
 // Build it in a release tree: -DCMAKE_BUILD_TYPE=Release -DSTOREEDGE_BENCH=ON.
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +44,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -54,10 +63,11 @@ struct Args {
   int64_t skus = 1'000'000;
   int64_t chunks = 200;
   int64_t reservations = 2'000;
+  int64_t ledger = 1'000'000;
   std::string dir;
   bool profile = false;
   bool thread_checkpoint = true;  // --checkpoint thread (storeedged's) or inline (SQLite's own)
-  std::string only;               // --only snapshot|FULL|NORMAL: one phase (for a profiler)
+  std::string only;               // --only snapshot|FULL|NORMAL|fold: one phase (for a profiler)
 };
 
 // With --profile: every statement of the replica slower than 20 ms, on stderr.
@@ -176,6 +186,10 @@ class Stmt {
   }
   Stmt& Int(int i, int64_t v) {
     sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& Null(int i) {
+    sqlite3_bind_null(st_, i);
     return *this;
   }
   // Steps through every row (a read is done in full, as the replica's are).
@@ -464,6 +478,150 @@ void BenchReservations(const Args& a, edge::store::Synchronous sync, const char*
       grouped / floor_16);
 }
 
+// Ledger retention. The ledger: --ledger rows over 10,000 SKUs, as orders
+// and the OMS write them (a reservation, goods leaving, a sale, a receipt in
+// turn; a third unlocated), the oldest tenth 100 days old and the rest a
+// day old, with a snapshot applied that holds every event. Folded with a
+// 90-day retention in turns of 2,000 rows, as storeedged does.
+void BenchFold(const Args& a) {
+  constexpr int64_t kTurn = 2'000;  // storeedged's rows per turn (Daemon::Impl::FoldLedger)
+  constexpr int64_t kSkus = 10'000;
+  constexpr int64_t kDay = 86'400'000;
+  const int64_t n = a.ledger;
+  const int64_t old = n / 10;
+  std::printf("ledger retention: %lld rows, %lld of them past a 90-day retention (synchronous FULL)\n",
+              static_cast<long long>(n), static_cast<long long>(old));
+  edge::app::SystemClock clock;
+  const int64_t now = edge::core::ToUnixMillis(clock.Now());
+  struct LedgerRow {
+    std::string sku, location, reason, ref, origin;
+    int64_t d_on_hand = 0, d_reserved = 0, at = 0;
+    std::optional<int64_t> seq;
+  };
+  std::mt19937_64 rng(7);
+  auto row = [&](int64_t i) {
+    const int64_t k = static_cast<int64_t>(rng() % kSkus);
+    LedgerRow r;
+    r.sku = Sku(k);
+    r.location = i % 3 == 0 ? "" : Location(k);
+    r.at = i < old ? now - 100 * kDay + i : now - kDay + i;
+    r.origin = "local";
+    r.ref = "O-" + std::to_string(i / 4) + "/1";
+    switch (i % 4) {
+      case 0:
+        r.reason = "reserve", r.d_reserved = 1, r.seq = i + 1;
+        break;
+      case 1:
+        r.reason = "consume", r.d_on_hand = -1, r.d_reserved = -1, r.seq = i + 1;
+        break;
+      case 2:
+        r.reason = "pos_sale", r.d_on_hand = -1, r.origin = "delta", r.ref.clear();
+        break;
+      default:
+        r.reason = "receipt", r.d_on_hand = 2, r.origin = "delta", r.ref.clear();
+    }
+    return r;
+  };
+  auto fill = [&](sqlite3* db) {
+    rng.seed(7);
+    Exec(db, "BEGIN");
+    Stmt in(db,
+            "INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7, ?8, ?9)");
+    for (int64_t i = 0; i < n; ++i) {
+      const LedgerRow r = row(i);
+      in.Text(1, r.sku).Text(2, r.location).Int(3, r.d_on_hand).Int(4, r.d_reserved).Text(5, r.reason);
+      in.Text(6, r.ref).Text(7, r.origin).Int(9, r.at);
+      if (r.seq) {
+        in.Int(8, *r.seq);
+      } else {
+        in.Null(8);
+      }
+      in.Run();
+    }
+    Exec(db, "COMMIT");
+  };
+  auto bytes = [](sqlite3* db) {
+    Exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1, &st,
+                       nullptr);
+    sqlite3_step(st);
+    const int64_t b = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return b;
+  };
+
+  double pass = 0;
+  {
+    auto store = OpenStore(a, Fresh(a, "fold.db"), edge::store::Synchronous::kFull, clock);
+    sqlite3* db = store->db().handle();
+    Exec(db, "BEGIN");
+    {
+      Stmt item(db, "INSERT INTO items (sku, updated) VALUES (?1, 0)");
+      for (int64_t i = 0; i < kSkus; ++i) item.Text(1, Sku(i)).Run();
+    }
+    Exec(db, "COMMIT");
+    const int64_t before = bytes(db);
+    fill(db);
+    const double per_row = static_cast<double>(bytes(db) - before) / static_cast<double>(n);
+    Exec(db, ("INSERT INTO snapshots_applied VALUES ('s', " + std::to_string(n) + ", 0, 1)").c_str());
+    auto svc =
+        edge::app::InventoryService::Create(*store, clock, {}, std::mt19937_64(std::random_device{}()));
+    if (!svc.ok()) Die(svc.status().ToString());
+    int64_t after = 0, folded = 0, carried = 0, turns = 0;
+    double longest = 0;
+    const auto t0 = Clock::now();
+    for (;;) {
+      const auto tt = Clock::now();
+      auto r = (*svc)->FoldLedger(std::chrono::hours(24 * 90), after, kTurn);
+      if (!r.ok()) Die(r.status().ToString());
+      longest = std::max(longest, Seconds(tt) * 1000);
+      ++turns;
+      folded += r->folded;
+      carried += r->carried;
+      after = r->examined_to;
+      if (r->done) break;
+    }
+    pass = Seconds(t0);
+    if (folded != old) Die("folded " + std::to_string(folded) + " rows, expected " + std::to_string(old));
+    std::printf(
+        "  ledger: %.0f bytes per row (table and indexes, after a checkpoint)\n"
+        "  replica: folded %lld rows into %lld carried-forward rows in %.2f s (%.0f rows/s); %lld turns "
+        "(the last finds only new rows), %.1f ms each on average, longest %.1f ms\n",
+        per_row, static_cast<long long>(folded), static_cast<long long>(carried), pass,
+        static_cast<double>(folded) / pass, static_cast<long long>(turns),
+        pass * 1000 / static_cast<double>(turns), longest);
+  }
+  {
+    sqlite3* db = OpenRaw(Fresh(a, "fold-plain.db"), "FULL");
+    Exec(db,
+         "CREATE TABLE ledger (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, location TEXT NOT NULL, d_on_hand "
+         "INTEGER NOT NULL, d_reserved INTEGER NOT NULL, reason TEXT NOT NULL, ref TEXT, origin TEXT NOT "
+         "NULL, "
+         "event_seq INTEGER, at INTEGER NOT NULL)");
+    fill(db);
+    double longest = 0, plain = 0;
+    {
+      Stmt del(db, "DELETE FROM ledger WHERE id > ?1 AND id <= ?2");
+      const auto t0 = Clock::now();
+      for (int64_t from = 0; from < old; from += kTurn) {
+        const auto tt = Clock::now();
+        Exec(db, "BEGIN IMMEDIATE");
+        del.Int(1, from).Int(2, std::min(from + kTurn, old)).Run();
+        Exec(db, "COMMIT");
+        longest = std::max(longest, Seconds(tt) * 1000);
+      }
+      plain = Seconds(t0);
+    }
+    sqlite3_close(db);
+    std::printf(
+        "  plain SQLite: deleting the same rows from a bare table in the same windows: %.2f s (%.0f rows/s), "
+        "longest turn %.1f ms\n  replica %.2fx the plain delete\n",
+        plain, static_cast<double>(old) / plain, longest, pass / plain);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -484,19 +642,21 @@ int main(int argc, char** argv) {
       a.chunks = std::atoll(v.c_str());
     } else if (flag == "--reservations") {
       a.reservations = std::atoll(v.c_str());
+    } else if (flag == "--ledger") {
+      a.ledger = std::atoll(v.c_str());
     } else if (flag == "--dir") {
       base = v;
-    } else if (flag == "--only" && (v == "snapshot" || v == "FULL" || v == "NORMAL")) {
+    } else if (flag == "--only" && (v == "snapshot" || v == "FULL" || v == "NORMAL" || v == "fold")) {
       a.only = v;
     } else if (flag == "--checkpoint" && (v == "thread" || v == "inline")) {
       a.thread_checkpoint = v == "thread";
     } else {
       Die("unknown flag or value " + flag + " " + v +
-          " (--skus N --chunks N --reservations N --dir D --checkpoint thread|inline --only "
-          "snapshot|FULL|NORMAL --profile)");
+          " (--skus N --chunks N --reservations N --ledger N --dir D --checkpoint thread|inline --only "
+          "snapshot|FULL|NORMAL|fold --profile)");
     }
   }
-  if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1)
+  if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1 || a.ledger < 10)
     Die("sizes must be >= 1, chunks <= skus");
   std::string tmpl = base + "/inventory-bench-XXXXXX";
   if (!::mkdtemp(tmpl.data())) Die("mkdtemp in " + base + ": " + std::strerror(errno));
@@ -511,6 +671,7 @@ int main(int argc, char** argv) {
   if (a.only.empty() || a.only == "snapshot") BenchSnapshot(a, rows);
   if (a.only.empty() || a.only == "FULL") BenchReservations(a, edge::store::Synchronous::kFull, "FULL");
   if (a.only.empty() || a.only == "NORMAL") BenchReservations(a, edge::store::Synchronous::kNormal, "NORMAL");
+  if (a.only.empty() || a.only == "fold") BenchFold(a);
   std::filesystem::remove_all(a.dir);
   return 0;
 }

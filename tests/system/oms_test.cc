@@ -33,6 +33,16 @@ int64_t QueryOf(DaemonUnderTest& daemon, const std::string& sql) {
   return v.ok() ? *v : -1;
 }
 
+// A sample of the daemon's /metrics without labels or with them written
+// out (`name{label="v"}`); -1 when absent.
+double MetricOf(DaemonUnderTest& daemon, const std::string& key) {
+  auto m = daemon.Get("/metrics");
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  if (!m.ok()) return -1;
+  const size_t at = m->body.find("\n" + key + " ");
+  return at == std::string::npos ? -1 : std::stod(m->body.substr(at + key.size() + 2));
+}
+
 class OmsTest : public ::testing::Test {
  protected:
   OmsTest()
@@ -195,6 +205,7 @@ class OmsNode : public ::testing::Test {
 using OmsReload = OmsNode;
 using OmsSnapshot = OmsNode;
 using OmsWatchdog = OmsNode;
+using OmsLedger = OmsNode;
 
 // [sync] applies on SIGHUP (README), available_interval_s included: with an
 // hour between inventory.available reports a second change waits; reloaded
@@ -303,14 +314,7 @@ TEST_F(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
     }
   } join{done, reader};
   ASSERT_TRUE(central_.WaitForOnline()) << daemon_.Stderr();
-  // A counter of /metrics; -1 when absent.
-  auto metric = [&](const std::string& key) -> double {
-    auto m = daemon_.Get("/metrics");
-    EXPECT_TRUE(m.ok()) << m.status().ToString();
-    if (!m.ok()) return -1;
-    const size_t at = m->body.find("\n" + key + " ");
-    return at == std::string::npos ? -1 : std::stod(m->body.substr(at + key.size() + 2));
-  };
+  auto metric = [&](const std::string& key) { return MetricOf(daemon_, key); };
   const std::string by_timer = "storeedge_watchdog_pings_total{by=\"timer\"}";
   const std::string by_statement = "storeedge_watchdog_pings_total{by=\"statement\"}";
   // The timer's pings are counted (and paced: they are the last ping a
@@ -349,6 +353,69 @@ TEST_F(OmsWatchdog, ALongSnapshotApplyKeepsPingingTheWatchdog) {
   auto db = store::Database::Open(daemon_.db_path(), store::Database::Mode::kReadOnly);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM items"), kChunks * kPerChunk);
+}
+
+// [store] ledger_retention_days: a node stopped and started again after its
+// ledger rows have aged past the retention (here they are aged by 40 days
+// while it is stopped, as time would have) folds them at start into one
+// carried-forward row per SKU and location. Figures, what the OMS is told
+// and what later orders get are unchanged; the newest row is kept.
+TEST_F(OmsLedger, RowsOlderThanTheRetentionAreFoldedAtStart) {
+  daemon_.WriteConfig("", "ledger_retention_days = 30\n");
+  ASSERT_NO_FATAL_FAILURE(Up());
+  auto query = [&](const std::string& sql) { return QueryOf(daemon_, sql); };
+  auto snapshot = [&](const std::string& id, int64_t as_of, int on_hand) {
+    central_.Send("inventory", "inventory.snapshot",
+                  {{"snapshot_id", id},
+                   {"as_of_store_seq", as_of},
+                   {"chunk", 1},
+                   {"chunks", 1},
+                   {"items", {{{"sku", "SKU-1"}, {"on_hand", on_hand}}}}});
+    return central_.WaitForEvent(
+        [&](const json& e) {
+          return e["type"] == "inventory.snapshot_applied" && e["data"]["snapshot_id"] == id;
+        },
+        20s);
+  };
+  ASSERT_TRUE(snapshot("s1", 0, 10)) << daemon_.Stderr();
+  central_.Send("orders", "order.routed", RoutedOrder("O-1", {Line("1", "SKU-1", 2)}));
+  auto accepted = central_.WaitForEvent("order.accepted", "O-1");
+  ASSERT_TRUE(accepted) << daemon_.Stderr();
+  central_.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", -1}, {"reason", "pos_sale"}});
+  // The OMS has heard the acceptance: its next snapshot says so.
+  ASSERT_TRUE(snapshot("s2", accepted->at("seq").get<int64_t>(), 9)) << daemon_.Stderr();
+  central_.Send("inventory", "inventory.delta", {{"sku", "SKU-1"}, {"delta", 1}, {"reason", "receipt"}});
+  ASSERT_TRUE(Eventually([&] { return query("SELECT on_hand FROM items WHERE sku = 'SKU-1'") == 10; }, 20s))
+      << daemon_.Stderr();
+  // The snapshot's row, the reservation, the sale and the receipt.
+  ASSERT_EQ(query("SELECT count(*) FROM ledger"), 4);
+  EXPECT_EQ(MetricOf(daemon_, "storeedge_ledger_rows_folded_total"), 0);
+
+  daemon_.process().Signal(SIGTERM);
+  ASSERT_EQ(daemon_.process().Wait(15s).value_or(-1), 0) << daemon_.Stderr();
+  {
+    auto db = store::Database::Open(daemon_.db_path(), store::Database::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE ledger SET at = at - 40 * 86400000").ok());
+  }
+  ASSERT_TRUE(daemon_.Start()) << daemon_.Stderr();
+  ASSERT_TRUE(Eventually([&] { return MetricOf(daemon_, "storeedge_ledger_rows_folded_total") == 3; }, 20s))
+      << daemon_.Stderr();
+  EXPECT_NE(daemon_.Stderr().find("ledger.folded rows=3 carried_forward_rows=1 retention_days=30"),
+            std::string::npos)
+      << daemon_.Stderr();
+  // One carried row (10 - 1 on hand, 2 reserved) and the receipt, the newest.
+  EXPECT_EQ(query("SELECT count(*) FROM ledger"), 2);
+  EXPECT_EQ(query("SELECT d_on_hand * 100 + d_reserved FROM ledger WHERE reason = 'carried_forward'"), 902);
+  EXPECT_EQ(query("SELECT sum(d_on_hand) FROM ledger"), 10);
+  EXPECT_EQ(query("SELECT on_hand * 100 + reserved FROM items WHERE sku = 'SKU-1'"), 1002);
+
+  // Business as usual: a new order reserves against the same figures.
+  ASSERT_TRUE(central_.WaitForOnline()) << daemon_.Stderr();
+  central_.Send("orders", "order.routed", RoutedOrder("O-2", {Line("1", "SKU-1", 8)}));
+  ASSERT_TRUE(central_.WaitForEvent("order.accepted", "O-2")) << daemon_.Stderr();
+  EXPECT_EQ(query("SELECT sum(d_reserved) FROM ledger"), 10);
+  EXPECT_EQ(query("SELECT reserved FROM items WHERE sku = 'SKU-1'"), 10);
 }
 
 }  // namespace

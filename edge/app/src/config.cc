@@ -248,11 +248,12 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
   if (const auto* v = section("store")) {
     EDGE_CHECK(table_or_error("store", v));
     Reader r(file, "store", *v);
-    EDGE_CHECK(r.OnlyKeys({"id", "data_dir"}));
+    EDGE_CHECK(r.OnlyKeys({"id", "data_dir", "ledger_retention_days"}));
     EDGE_CHECK(r.String("id", &c->store.id));
     if (Status s = core::ValidateStoreId(c->store.id); !s.ok()) return r.Invalid("id", s.message());
     EDGE_CHECK(r.String("data_dir", &c->store.data_dir));
     if (c->store.data_dir.empty()) return r.Invalid("data_dir", "must not be empty");
+    EDGE_CHECK(r.Int("ledger_retention_days", &c->store.ledger_retention_days, 0, 3650, "days"));
   }
   if (const auto* v = section("mqtt")) {
     EDGE_CHECK(table_or_error("mqtt", v));
@@ -450,6 +451,7 @@ Result<Config> LoadConfig(const std::string& path) {
 const std::vector<std::string>& ConfigKeys() {
   static const std::vector<std::string> k = {"store.id",
                                              "store.data_dir",
+                                             "store.ledger_retention_days",
                                              "mqtt.uri",
                                              "mqtt.ca_file",
                                              "mqtt.cert_file",

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/version.hpp>
@@ -94,6 +95,7 @@ struct Daemon::Impl {
   std::unique_ptr<drivers::ScannerManager> scanners;
   std::unique_ptr<sync::SyncClient> sync_client;
   asio::steady_timer prune_timer{io};
+  asio::steady_timer ledger_timer{io};
   bool sync_stopped = false;
   std::unique_ptr<AuthService> auth;
   std::unique_ptr<InventoryService> inventory;
@@ -138,6 +140,15 @@ struct Daemon::Impl {
   json ScannersJson();
   json PrintersJson();
   void PruneOutbox();
+  // Ledger retention: one pass at start and then daily, in turns of one
+  // short transaction each, yielding to the loop between turns.
+  struct LedgerPass {
+    int64_t after = 0;
+    int64_t folded = 0;
+    int64_t carried = 0;
+    std::chrono::steady_clock::time_point began = std::chrono::steady_clock::now();
+  };
+  void FoldLedger(LedgerPass pass);
   void InventoryTick();
   // Queues every received label not yet taken by its printer; rescheduled
   // every 30 s from the timer (a printer that was away, a restart).
@@ -326,6 +337,7 @@ int Daemon::Run() {
   d.WaitForHangup();
   if (d.notifier.watchdog_interval()) d.PingWatchdog();
   d.PruneOutbox();
+  asio::post(d.io, [&d] { d.FoldLedger({}); });
   d.InventoryTick();
   d.LabelTick();
   d.PickupTick();
@@ -395,6 +407,7 @@ void Daemon::Impl::Reload() {
   }
   if (inventory) (void)inventory->SetAvailableInterval(AvailableInterval(applied.sync));
   applied.policy = next->policy;
+  applied.store.ledger_retention_days = next->store.ledger_retention_days;  // at the next pass
   if (orders) {
     (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
     orders->SetPickupPolicy(
@@ -440,6 +453,7 @@ void Daemon::Impl::BeginShutdown(int signo) {
   if (printing) printing->Stop();  // jobs stay in the store; the CUPS request in flight finishes
   drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.daemon.shutdown_timeout_s);
   prune_timer.cancel();
+  ledger_timer.cancel();
   inventory_timer.cancel();
   label_timer.cancel();
   pickup_timer.cancel();
@@ -920,6 +934,42 @@ void Daemon::Impl::PruneOutbox() {
   });
 }
 
+void Daemon::Impl::FoldLedger(LedgerPass pass) {
+  if (stopping) return;
+  // Rows examined per turn: one transaction of about 15 ms (bench/
+  // inventory_bench --only fold), so requests wait no longer than that.
+  constexpr int64_t kRowsPerTurn = 2'000;
+  const int days = config.store.ledger_retention_days;
+  if (days > 0) {
+    auto r = inventory->FoldLedger(std::chrono::hours(24) * days, pass.after, kRowsPerTurn);
+    if (!r.ok()) {
+      log::Warn("ledger.fold_failed").Kv("error", r.status().message()).Kv("next", "in 24 hours");
+    } else {
+      metrics.Count("storeedge_ledger_rows_folded_total", {}, static_cast<double>(r->folded));
+      pass.after = r->examined_to;
+      pass.folded += r->folded;
+      pass.carried += r->carried;
+      if (!r->done) {
+        asio::post(io, [this, pass] { FoldLedger(pass); });
+        return;
+      }
+      if (pass.folded > 0) {
+        log::Info("ledger.folded")
+            .Kv("rows", pass.folded)
+            .Kv("carried_forward_rows", pass.carried)
+            .Kv("retention_days", days)
+            .Kv("ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            pass.began)
+                          .count());
+      }
+    }
+  }
+  ledger_timer.expires_after(std::chrono::hours(24));
+  ledger_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) FoldLedger({});
+  });
+}
+
 json Daemon::Impl::SyncStatusJson() {
   const sync::SyncStatus s = sync_client->GetStatus();
   json last_seq = json::object();
@@ -971,6 +1021,11 @@ void Daemon::Impl::AddMetrics() {
   metrics.Describe("storeedge_watchdog_pings_dropped_total", "counter",
                    "Watchdog pings not sent because systemd's notification queue was full (absent without a "
                    "watchdog)");
+  metrics.Describe(
+      "storeedge_ledger_rows_folded_total", "counter",
+      "Inventory ledger rows older than [store] ledger_retention_days folded into carried-forward "
+      "rows");
+  metrics.Count("storeedge_ledger_rows_folded_total", {}, 0);
   metrics.Describe("storeedge_uptime_seconds", "gauge", "Seconds since the daemon started");
   metrics.Describe("storeedge_websocket_clients", "gauge", "Connected WebSocket clients");
   metrics.Describe("storeedge_orders", "gauge", "Orders by state");

@@ -966,4 +966,14 @@ Result<int> InventoryService::DiscardAbandonedSnapshots() {
   return static_cast<int>(ids.size());
 }
 
+Result<store::LedgerFold> InventoryService::FoldLedger(core::Duration retention, int64_t after,
+                                                       int64_t examine) {
+  if (examine < 1) return Status::InvalidArgument("ledger fold: examine must be >= 1");
+  INV_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
+  INV_ASSIGN_OR_RETURN(auto fold,
+                       repo_.FoldLedger(*txn, core::ToUnixMillis(clock_.Now() - retention), after, examine));
+  EDGE_RETURN_IF_ERROR(txn->Commit());
+  return fold;
+}
+
 }  // namespace edge::app

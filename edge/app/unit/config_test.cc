@@ -36,6 +36,7 @@ TEST(Config, ReadsTheContractKeys) {
 [store]
 id = "S042"
 data_dir = "/var/lib/storeedge/"
+ledger_retention_days = 400
 [mqtt]
 uri = "tcp://10.1.2.3:1883"
 username = "S042"
@@ -71,6 +72,7 @@ name = "front"
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->store.id, "S042");
   EXPECT_EQ(c->DatabasePath(), "/var/lib/storeedge/storeedge.db");
+  EXPECT_EQ(c->store.ledger_retention_days, 400);
   EXPECT_EQ(c->mqtt.keepalive_s, 20);
   EXPECT_EQ(c->http.port(), 8081);
   EXPECT_EQ(c->sync.gap_timeout_s, 9);
@@ -96,6 +98,8 @@ name = "front"
 TEST(Config, EachKindOfMistakeIsNamed) {
   EXPECT_EQ(ErrorOf("[store]\nid = \"S 42\"\n"),
             "s.toml:2: [store] id: store id 'S 42' may contain only letters, digits, '_' and '-'");
+  EXPECT_EQ(ErrorOf("[store]\nledger_retention_days = -1\n"),
+            "s.toml:2: [store] ledger_retention_days: -1 is out of range 0..3650 (days)");
   EXPECT_EQ(ErrorOf("[mqtt]\nkeepalive_s = \"thirty\"\n"),
             "s.toml:2: [mqtt] keepalive_s: expected an integer (seconds), got a string");
   EXPECT_EQ(ErrorOf("[mqtt]\nkeepalive_s = 1\n"),
@@ -199,6 +203,7 @@ TEST(Config, RestartOnlyChangesAreListed) {
   Config a, b;
   b.log.level = "debug";
   b.policy.max_open_orders = 10;
+  b.store.ledger_retention_days = 30;  // read at each pass
   EXPECT_TRUE(RestartOnlyChanges(a, b).empty());
   b.http.listen = "127.0.0.1:9000";
   b.store.id = "S2";

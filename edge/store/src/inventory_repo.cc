@@ -1,5 +1,8 @@
 #include "edge/store/inventory_repo.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace edge::store {
 
 namespace {
@@ -735,6 +738,76 @@ Result<std::optional<int64_t>> InventoryRepo::LastAvailableReportMs() {
   auto row = st.Step();
   if (!row.ok()) return row.status();
   return OptInt(st, 0);
+}
+
+// ---- ledger retention ----
+
+Result<LedgerFold> InventoryRepo::FoldLedger(Transaction& txn, int64_t before_ms, int64_t after,
+                                             int64_t examine) {
+  Database& db = txn.db();
+  LedgerFold out;
+  out.examined_to = after;
+  int64_t end = 0, newest = 0, old = 0;
+  {
+    // The window (the next `examine` ids), the newest id, and whether the
+    // window holds any row old enough. Rows are written in time order, so a
+    // window with none ends the pass.
+    EDGE_CACHED(st, db,
+                "WITH w AS (SELECT id, at FROM ledger WHERE id > ?1 ORDER BY id LIMIT ?2) "
+                "SELECT coalesce(max(id), ?1), (SELECT coalesce(max(id), 0) FROM ledger), "
+                "coalesce(sum(at < ?3), 0) FROM w");
+    st.Bind(1, after).Bind(2, examine).Bind(3, before_ms);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    end = st.Int64(0);
+    newest = st.Int64(1);
+    old = st.Int64(2);
+  }
+  out.examined_to = end;
+  out.done = old == 0 || end >= newest;
+  if (old == 0) return out;
+  int64_t seq_floor = 0, mark_floor = std::numeric_limits<int64_t>::max();
+  {
+    EDGE_CACHED(st, db,
+                "SELECT coalesce((SELECT max(as_of_store_seq) FROM snapshots_applied), 0), "
+                "(SELECT min(as_of_store_seq) FROM snapshots_pending), "
+                "(SELECT min(ledger_mark) FROM snapshots_pending)");
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    seq_floor = st.Int64(0);
+    if (!st.IsNull(1)) seq_floor = std::min(seq_floor, st.Int64(1));
+    if (!st.IsNull(2)) mark_floor = st.Int64(2);
+  }
+#define FOLDABLE                                                                                          \
+  " id > ?1 AND id <= ?2 AND id < ?3 AND at < ?4"                                                         \
+  " AND NOT (origin = 'local' AND reason IN ('carried_forward', 'count', 'damaged', 'found', 'receipt'))" \
+  " AND (origin <> 'local' OR event_seq IS NULL OR event_seq <= ?5)"                                      \
+  " AND (origin <> 'delta' OR id <= ?6)"
+  auto bind = [&](Statement& st) {
+    st.Bind(1, after).Bind(2, end).Bind(3, newest).Bind(4, before_ms).Bind(5, seq_floor).Bind(6, mark_floor);
+  };
+  {
+    EDGE_CACHED(
+        st, db,
+        "INSERT INTO ledger (sku, location, d_on_hand, d_reserved, reason, ref, origin, event_seq, at) "
+        "SELECT sku, location, sum(d_on_hand), sum(d_reserved), 'carried_forward', NULL, 'local', NULL, "
+        "?4 FROM ledger WHERE" FOLDABLE
+        " GROUP BY sku, location HAVING sum(d_on_hand) <> 0 OR sum(d_reserved) <> 0 "
+        "ON CONFLICT (sku, location) WHERE origin = 'local' AND reason = 'carried_forward' DO UPDATE "
+        "SET d_on_hand = d_on_hand + excluded.d_on_hand, d_reserved = d_reserved + excluded.d_reserved, "
+        "at = max(at, excluded.at)");
+    bind(st);
+    EDGE_RETURN_IF_ERROR(st.Run());
+    out.carried = db.Changes();
+  }
+  {
+    EDGE_CACHED(st, db, "DELETE FROM ledger WHERE" FOLDABLE);
+    bind(st);
+    EDGE_RETURN_IF_ERROR(st.Run());
+    out.folded = db.Changes();
+  }
+#undef FOLDABLE
+  return out;
 }
 
 // ---- checks ----

@@ -304,5 +304,186 @@ TEST_F(InventoryRepoTest, AvailableCandidatesCarryLastReported) {
   EXPECT_FALSE(repo_->LastAvailableReportMs()->has_value());
 }
 
+// ---- ledger retention ----
+
+class LedgerFoldTest : public InventoryRepoTest {
+ protected:
+  StockChange With(StockChange c, const std::string& reason) {
+    c.reason = reason;
+    return c;
+  }
+  Result<LedgerFold> Fold(core::Duration age, int64_t after = 0, int64_t examine = 1000) {
+    auto txn = Begin();
+    auto r = repo_->FoldLedger(*txn, core::ToUnixMillis(clock_.Now() - age), after, examine);
+    EXPECT_TRUE(txn->Commit().ok());
+    return r;
+  }
+  // sku/location: d_on_hand/d_reserved of the carried-forward rows, by SKU.
+  std::string Carried() {
+    auto st = store_->db().Prepare(
+        "SELECT sku, location, d_on_hand, d_reserved, origin, event_seq IS NULL FROM ledger "
+        "WHERE reason = 'carried_forward' ORDER BY sku, location");
+    std::string out;
+    for (auto row = st->Step(); row.ok() && *row; row = st->Step()) {
+      out += st->Text(0) + "/" + st->Text(1) + ":" + std::to_string(st->Int64(2)) + "/" +
+             std::to_string(st->Int64(3)) + (st->Text(4) == "local" && st->Int64(5) == 1 ? "" : " (!)") + " ";
+    }
+    return out;
+  }
+  std::string StockText(const std::string& sku) {
+    std::string out;
+    auto stock = repo_->StockOf(sku);
+    for (const auto& s : *stock) out += s.location.code + ":" + std::to_string(s.qty) + " ";
+    return out;
+  }
+  // Reasons of the rows that are not carried forward, oldest first.
+  std::string Kept() {
+    auto st = store_->db().Prepare(
+        "SELECT reason || ':' || sku FROM ledger WHERE reason <> 'carried_forward' ORDER BY id");
+    std::string out;
+    for (auto row = st->Step(); row.ok() && *row; row = st->Step()) out += st->Text(0) + " ";
+    return out;
+  }
+};
+
+TEST_F(LedgerFoldTest, OldRowsBecomeOneCarriedRowPerSkuAndLocation) {
+  InTxn([&](Transaction& t) {
+    for (const char* s : {"A", "B", "C"}) ASSERT_TRUE(*repo_->EnsureItem(t, s));
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 10, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 0, 2, LedgerOrigin::kLocal, 1), "reserve")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", -2, -2, LedgerOrigin::kLocal, 2), "consume")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("B", "", 4, 0, LedgerOrigin::kSnapshot, 2), "snapshot")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("C", "", 5, 0, LedgerOrigin::kDelta, {}), "sale")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("C", "", -5, 0, LedgerOrigin::kDelta, {}), "sale")).ok());
+    // Read by the adjustments report: kept whatever their age.
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", 3, 0, LedgerOrigin::kLocal, 3), "count")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("B", "", -1, 0, LedgerOrigin::kLocal, {}), "damaged")).ok());
+    // Reported under seq 5, which no snapshot holds yet (the OMS told seq 2).
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 0, 1, LedgerOrigin::kLocal, 5), "reserve")).ok());
+    ASSERT_TRUE(repo_->InsertReservation(t, Reservation("O2", "1", "A", 1)).ok());
+  });
+  ASSERT_TRUE(store_->db()
+                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
+                        "VALUES ('snap-0', 2, 0, 4)")
+                  .ok());
+  clock_.Advance(48h);
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  const auto before = std::make_tuple(Figures("A"), Figures("B"), Figures("C"), StockText("A"));
+
+  auto fold = Fold(24h);
+  ASSERT_TRUE(fold.ok()) << fold.status().ToString();
+  EXPECT_EQ(fold->folded, 6);   // A's receipt, reserve and consume; B's snapshot row; C's two sales
+  EXPECT_EQ(fold->carried, 2);  // A at L1 (10 - 2 on hand, 2 - 2 reserved), B unlocated; C nets to 0
+  EXPECT_TRUE(fold->done);
+  EXPECT_EQ(Carried(), "A/L1:8/0 B/:4/0 ");
+  EXPECT_EQ(Kept(), "count:A damaged:B reserve:A receipt:A ");
+  ExpectConsistent();
+  EXPECT_EQ(std::make_tuple(Figures("A"), Figures("B"), Figures("C"), StockText("A")), before);
+
+  // A later pass adds to the same row, and never folds a carried row again.
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", -3, 0, LedgerOrigin::kDelta, {}), "sale")).ok());
+  });
+  clock_.Advance(48h);
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->Apply(t, With(Change("B", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  fold = Fold(24h);
+  ASSERT_TRUE(fold.ok()) << fold.status().ToString();
+  EXPECT_EQ(fold->folded, 2);  // A's receipt and sale at L1; B's receipt is too new
+  EXPECT_EQ(Carried(), "A/L1:6/0 B/:4/0 ");
+  EXPECT_EQ(Kept(), "count:A damaged:B reserve:A receipt:B ");
+  ExpectConsistent();
+
+  // Once a snapshot tells seq 5, its row folds too; and the whole thing survives a reopen.
+  ASSERT_TRUE(store_->db()
+                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
+                        "VALUES ('snap-1', 5, 0, 6)")
+                  .ok());
+  clock_.Advance(48h);
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->Apply(t, With(Change("C", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  ASSERT_TRUE(Fold(24h).ok());
+  EXPECT_EQ(Carried(), "A/L1:6/1 B/:5/0 ");
+  Open();
+  ExpectConsistent();
+}
+
+TEST_F(LedgerFoldTest, RowsAPendingSnapshotReplaysAreKept) {
+  InTxn([&](Transaction& t) {
+    for (const char* s : {"A", "B"}) ASSERT_TRUE(*repo_->EnsureItem(t, s));
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", 10, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", -1, 0, LedgerOrigin::kLocal, 1), "consume")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", -2, 0, LedgerOrigin::kLocal, 2), "consume")).ok());
+  });
+  // An applied snapshot told seq 2, but one being received was cut at seq 1.
+  ASSERT_TRUE(store_->db()
+                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
+                        "VALUES ('snap-0', 2, 0, 3)")
+                  .ok());
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->BeginSnapshot(t, "snap-1", 2, /*as_of_store_seq=*/1).ok());
+    ASSERT_TRUE(repo_->StageChunk(t, "snap-1", 1, "d1", {{"A", "", 9, {}, {}, {}}}).ok());
+    // A central delta after its first chunk: the snapshot will replay it.
+    ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", -4, 0, LedgerOrigin::kDelta, {}), "sale")).ok());
+    ASSERT_TRUE(repo_->Apply(t, With(Change("B", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  clock_.Advance(48h);
+  auto fold = Fold(24h);
+  ASSERT_TRUE(fold.ok()) << fold.status().ToString();
+  // Folded: the receipt and the consume of seq 1 (both in the pending snapshot);
+  // kept: seq 2 (above its as_of), the sale (above its mark), and the newest row.
+  EXPECT_EQ(fold->folded, 2);
+  EXPECT_EQ(Carried(), "A/:9/0 ");
+  EXPECT_EQ(Kept(), "consume:A sale:A receipt:B ");
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(repo_->StageChunk(t, "snap-1", 2, "d2", {{"B", "", 0, {}, {}, {}}}).ok());
+    auto p = repo_->FindPendingSnapshot("snap-1");
+    auto stats = repo_->ApplySnapshot(t, **p, /*event_seq=*/4);
+    ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+    EXPECT_EQ(stats->replayed, 3);  // seq 2, the sale and B's receipt
+  });
+  // 9 (as of seq 1) - 2 (seq 2) - 4 (the sale) = 3, as without any folding.
+  EXPECT_EQ(Figures("A").on_hand, 3);
+  EXPECT_EQ(Figures("B").on_hand, 1);
+  ExpectConsistent();
+}
+
+TEST_F(LedgerFoldTest, APassWalksTheLedgerInWindowsAndStopsAtNewRows) {
+  InTxn([&](Transaction& t) {
+    ASSERT_TRUE(*repo_->EnsureItem(t, "A"));
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  clock_.Advance(48h);
+  InTxn([&](Transaction& t) {
+    for (int i = 0; i < 7; ++i)
+      ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
+  });
+  auto first = Fold(24h, 0, 2);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->examined_to, 2);
+  EXPECT_EQ(first->folded, 2);
+  EXPECT_FALSE(first->done);
+  auto second = Fold(24h, first->examined_to, 2);
+  EXPECT_EQ(second->examined_to, 4);
+  EXPECT_EQ(second->folded, 1);
+  EXPECT_FALSE(second->done);
+  auto third = Fold(24h, second->examined_to, 2);  // rows 5 and 6 are new: the pass ends
+  EXPECT_EQ(third->examined_to, 6);
+  EXPECT_EQ(third->folded, 0);
+  EXPECT_TRUE(third->done);
+  EXPECT_EQ(Carried(), "A/:3/0 ");
+  EXPECT_EQ(Count("ledger"), 8);
+  EXPECT_EQ(Figures("A").on_hand, 10);
+  ExpectConsistent();
+  // Nothing to do: the first window says so.
+  auto again = Fold(24h, 0, 2);
+  EXPECT_EQ(again->folded, 0);
+}
+
 }  // namespace
 }  // namespace edge::store

@@ -21,10 +21,11 @@ class DaemonUnderTest {
     WriteConfig();
   }
 
-  void WriteConfig(const std::string& more = "") {
-    WriteFile(config_path(), "[store]\nid = \"" + store_id_ + "\"\ndata_dir = \"" + data_dir() +
-                                 "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\n" +
-                                 extra_ + more);
+  // `more` is appended as well; `store_more` goes into [store].
+  void WriteConfig(const std::string& more = "", const std::string& store_more = "") {
+    WriteFile(config_path(), "[store]\nid = \"" + store_id_ + "\"\ndata_dir = \"" + data_dir() + "\"\n" +
+                                 store_more + "[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) +
+                                 "\"\n" + extra_ + more);
   }
 
   std::string config_path() const { return dir_.File("storeedge.toml"); }

@@ -47,6 +47,9 @@ struct Config {
   struct Store {
     std::string id = "DEMO";
     std::string data_dir = "./var";
+    // Ledger rows older than this are folded into one carried-forward row
+    // per SKU and location (0 = keep every row).
+    int ledger_retention_days = 90;
     bool operator==(const Store&) const = default;
   } store;
 

@@ -297,6 +297,13 @@ class InventoryService {
   // snapshots are pending.
   core::Result<int64_t> ResumePendingSnapshots();
 
+  // Ledger retention: folds rows written more than `retention` ago into
+  // carried-forward rows (InventoryRepo::FoldLedger says which are kept), in
+  // one transaction over the `examine` rows after id `after`. A pass starts
+  // at 0 and continues from examined_to until done; the daemon yields
+  // between calls, so each holds the thread for one short transaction.
+  core::Result<store::LedgerFold> FoldLedger(core::Duration retention, int64_t after, int64_t examine);
+
   store::InventoryRepo& repo() { return repo_; }
 
  private:

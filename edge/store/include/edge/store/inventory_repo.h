@@ -121,6 +121,14 @@ struct SnapshotApplyStats {
   int64_t replayed = 0;     // ledger rows whose on-hand effect was re-applied
 };
 
+// What one call of InventoryRepo::FoldLedger did.
+struct LedgerFold {
+  int64_t examined_to = 0;  // the highest ledger id examined: the next call starts after it
+  int64_t folded = 0;       // rows folded into carried-forward rows (and deleted)
+  int64_t carried = 0;      // (SKU, location) pairs whose carried-forward row was written
+  bool done = false;        // nothing after examined_to is old enough to fold
+};
+
 struct IncomingRecord {
   std::string ref;
   std::string sku;
@@ -242,6 +250,26 @@ class InventoryRepo {
                       const std::vector<core::AvailableItem>& sent);
   // When the last inventory.available event was appended (outbox), if any.
   Result<std::optional<int64_t>> LastAvailableReportMs();
+
+  // ---- ledger retention ----
+
+  // Folds old ledger rows, among the `examine` rows after id `after`, into
+  // one row per SKU and location that carries their sum forward (origin
+  // 'local', reason 'carried_forward', no event_seq, `at` = before_ms);
+  // the folded rows are deleted, and rows whose sums are both 0 leave no
+  // carried row. Figures still equal the sum of the ledger. A row is folded
+  // when it was written before `before_ms`, unless
+  //  - it is the newest row (ids must keep growing: a pending snapshot's
+  //    ledger_mark is an id);
+  //  - it is a local count, damaged, found or receipt row (the adjustments
+  //    report reads them; there are few);
+  //  - it is a local row whose event_seq a snapshot may still replay: above
+  //    the highest as_of_store_seq of an applied snapshot, or above the
+  //    lowest of a pending one (the OMS's as_of_store_seq does not go back:
+  //    it learns the node's events in order);
+  //  - it is a delta a pending snapshot will replay (id above its mark).
+  // Rows already carried forward are added to, never folded again.
+  Result<LedgerFold> FoldLedger(Transaction& txn, int64_t before_ms, int64_t after, int64_t examine);
 
   // ---- checks ----
 
