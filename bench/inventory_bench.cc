@@ -657,7 +657,7 @@ int main(int argc, char** argv) {
     }
   }
   if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1 || a.ledger < 10)
-    Die("sizes must be >= 1, chunks <= skus");
+    Die("sizes must be >= 1 (--ledger >= 10), chunks <= skus");
   std::string tmpl = base + "/inventory-bench-XXXXXX";
   if (!::mkdtemp(tmpl.data())) Die("mkdtemp in " + base + ": " + std::strerror(errno));
   a.dir = tmpl;

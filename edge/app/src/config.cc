@@ -406,6 +406,20 @@ Status ReadConfig(const std::string& file, const toml::value& root, Config* c) {
       c->boxes.push_back(std::move(b));
     }
   }
+  // The OMS may still ask for (and so may not yet know) events as old as
+  // event_retention_days; a snapshot cut on that knowledge re-applies their
+  // ledger rows, which must not be folded yet.
+  if (c->store.ledger_retention_days != 0 && c->store.ledger_retention_days < c->sync.event_retention_days) {
+    const std::string what =
+        std::to_string(c->store.ledger_retention_days) + " is shorter than [sync] event_retention_days (" +
+        std::to_string(c->sync.event_retention_days) +
+        "): the OMS may still ask for events that old, and a snapshot cut before it heard "
+        "them needs their ledger rows (0 keeps every row)";
+    if (const auto* v = section("store"); v && v->as_table().count("ledger_retention_days")) {
+      return Reader(file, "store", *v).Invalid("ledger_retention_days", what);
+    }
+    return Status::InvalidArgument(file + ": [store] ledger_retention_days: the default " + what);
+  }
   return Status::Ok();
 }
 

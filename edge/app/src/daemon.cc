@@ -149,6 +149,7 @@ struct Daemon::Impl {
     std::chrono::steady_clock::time_point began = std::chrono::steady_clock::now();
   };
   void FoldLedger(LedgerPass pass);
+  bool ledger_pass_running = false;
   void InventoryTick();
   // Queues every received label not yet taken by its printer; rescheduled
   // every 30 s from the timer (a printer that was away, a restart).
@@ -407,7 +408,15 @@ void Daemon::Impl::Reload() {
   }
   if (inventory) (void)inventory->SetAvailableInterval(AvailableInterval(applied.sync));
   applied.policy = next->policy;
-  applied.store.ledger_retention_days = next->store.ledger_retention_days;  // at the next pass
+  if (applied.store.ledger_retention_days != next->store.ledger_retention_days) {
+    applied.store.ledger_retention_days = next->store.ledger_retention_days;
+    // A pass under way reads the new value at its next turn; otherwise one
+    // starts now instead of at the daily timer.
+    if (!ledger_pass_running) {
+      ledger_timer.cancel();
+      asio::post(io, [this] { FoldLedger({}); });
+    }
+  }
   if (orders) {
     (void)orders->SetPolicy(applied.policy.partial_accept, applied.policy.max_open_orders);
     orders->SetPickupPolicy(
@@ -935,6 +944,7 @@ void Daemon::Impl::PruneOutbox() {
 }
 
 void Daemon::Impl::FoldLedger(LedgerPass pass) {
+  ledger_pass_running = false;
   if (stopping) return;
   // Rows examined per turn: one transaction of about 15 ms (bench/
   // inventory_bench --only fold), so requests wait no longer than that.
@@ -950,6 +960,7 @@ void Daemon::Impl::FoldLedger(LedgerPass pass) {
       pass.folded += r->folded;
       pass.carried += r->carried;
       if (!r->done) {
+        ledger_pass_running = true;
         asio::post(io, [this, pass] { FoldLedger(pass); });
         return;
       }

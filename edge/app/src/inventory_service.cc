@@ -362,8 +362,20 @@ Result<ChunkOutcome> InventoryService::ApplySnapshotChunk(const json& data,
       }
       outcome = ChunkOutcome::kDuplicateChunk;
     } else {
-      if (!pending)
+      if (!pending) {
+        // The on-hand effects of the node's events after as_of_store_seq are
+        // re-applied from the ledger: those folded away cannot be.
+        INV_ASSIGN_OR_RETURN(int64_t folded, repo_.FoldedEventSeq());
+        if (m.as_of_store_seq < folded) {
+          return Status::InvalidArgument(
+              std::string(kSnapshot) + ": as_of_store_seq: " + std::to_string(m.as_of_store_seq) +
+              " is below " + std::to_string(folded) +
+              ", the last of this node's events whose ledger rows were folded ([store] "
+              "ledger_retention_days): their effects could not be re-applied; " +
+              where + " not applied, a snapshot cut now is");
+        }
         EDGE_RETURN_IF_ERROR(repo_.BeginSnapshot(*txn, m.snapshot_id, m.chunks, m.as_of_store_seq));
+      }
       EDGE_RETURN_IF_ERROR(repo_.StageChunk(*txn, m.snapshot_id, m.chunk, m.digest, m.items));
       INV_ASSIGN_OR_RETURN(pending, repo_.FindPendingSnapshot(m.snapshot_id));
       if (!pending) return Status::Internal(where + " vanished while staging");

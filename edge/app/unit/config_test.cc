@@ -100,6 +100,17 @@ TEST(Config, EachKindOfMistakeIsNamed) {
             "s.toml:2: [store] id: store id 'S 42' may contain only letters, digits, '_' and '-'");
   EXPECT_EQ(ErrorOf("[store]\nledger_retention_days = -1\n"),
             "s.toml:2: [store] ledger_retention_days: -1 is out of range 0..3650 (days)");
+  EXPECT_EQ(ErrorOf("[store]\nledger_retention_days = 6\n"),
+            "s.toml:2: [store] ledger_retention_days: 6 is shorter than [sync] event_retention_days (7): the "
+            "OMS may still ask for events that old, and a snapshot cut before it heard them needs their "
+            "ledger rows (0 keeps every row)");
+  EXPECT_EQ(
+      ErrorOf("[sync]\nevent_retention_days = 120\n"),
+      "s.toml: [store] ledger_retention_days: the default 90 is shorter than [sync] "
+      "event_retention_days (120): the OMS may still ask for events that old, and a snapshot cut before "
+      "it heard them needs their ledger rows (0 keeps every row)");
+  EXPECT_TRUE(
+      ParseConfig("[store]\nledger_retention_days = 0\n[sync]\nevent_retention_days = 120\n", "s.toml").ok());
   EXPECT_EQ(ErrorOf("[mqtt]\nkeepalive_s = \"thirty\"\n"),
             "s.toml:2: [mqtt] keepalive_s: expected an integer (seconds), got a string");
   EXPECT_EQ(ErrorOf("[mqtt]\nkeepalive_s = 1\n"),

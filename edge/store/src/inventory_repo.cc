@@ -801,6 +801,17 @@ Result<LedgerFold> InventoryRepo::FoldLedger(Transaction& txn, int64_t before_ms
     out.carried = db.Changes();
   }
   {
+    // The node's last event whose rows are folded: a snapshot cut before
+    // it could not be replayed on top of (ApplySnapshotChunk refuses one).
+    EDGE_CACHED(st, db,
+                "INSERT INTO meta (key, value) SELECT 'ledger_folded_seq', max(event_seq) FROM ledger "
+                "WHERE origin = 'local' AND" FOLDABLE
+                " HAVING max(event_seq) IS NOT NULL ON CONFLICT (key) DO UPDATE "
+                "SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))");
+    bind(st);
+    EDGE_RETURN_IF_ERROR(st.Run());
+  }
+  {
     EDGE_CACHED(st, db, "DELETE FROM ledger WHERE" FOLDABLE);
     bind(st);
     EDGE_RETURN_IF_ERROR(st.Run());
@@ -808,6 +819,11 @@ Result<LedgerFold> InventoryRepo::FoldLedger(Transaction& txn, int64_t before_ms
   }
 #undef FOLDABLE
   return out;
+}
+
+Result<int64_t> InventoryRepo::FoldedEventSeq() {
+  return db_.QueryInt(
+      "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ledger_folded_seq'), 0)");
 }
 
 // ---- checks ----

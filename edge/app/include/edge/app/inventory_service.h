@@ -19,10 +19,13 @@
 // A duplicated chunk (same items) is harmless; the same chunk number with
 // other items, a `chunks` or `as_of_store_seq` differing from the earlier
 // chunks, or a chunk outside 1..chunks is refused. A chunk of a snapshot
-// already applied is ignored. Chunks of a snapshot that received nothing for
-// `snapshot_timeout` are discarded; time the node could not receive (the
-// daemon stopped, the link to the broker down) does not count: the daemon
-// calls ResumePendingSnapshots when it starts and while it is offline.
+// already applied is ignored. A new snapshot whose as_of_store_seq is below
+// the last event whose ledger rows were folded (ledger retention, FoldLedger)
+// is refused: it would need those rows re-applied. Chunks of a snapshot that
+// received nothing for `snapshot_timeout` are discarded; time the node could
+// not receive (the daemon stopped, the link to the broker down) does not
+// count: the daemon calls ResumePendingSnapshots when it starts and while it
+// is offline.
 //
 // The on-hand replay rule. A snapshot reflects the node's own `events` up to
 // as_of_store_seq and every central message sent before it. When it is

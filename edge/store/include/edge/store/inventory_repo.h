@@ -265,11 +265,16 @@ class InventoryRepo {
   //    report reads them; there are few);
   //  - it is a local row whose event_seq a snapshot may still replay: above
   //    the highest as_of_store_seq of an applied snapshot, or above the
-  //    lowest of a pending one (the OMS's as_of_store_seq does not go back:
-  //    it learns the node's events in order);
+  //    lowest of a pending one (the OMS learns the node's events in order,
+  //    so its as_of_store_seq does not go back; a snapshot that does, below
+  //    FoldedEventSeq(), is refused by InventoryService);
   //  - it is a delta a pending snapshot will replay (id above its mark).
   // Rows already carried forward are added to, never folded again.
+  // It also records the highest event_seq among the local rows it folds.
   Result<LedgerFold> FoldLedger(Transaction& txn, int64_t before_ms, int64_t after, int64_t examine);
+  // The highest event_seq of a local row folded so far (0: none). A snapshot
+  // with a lower as_of_store_seq would need those rows re-applied.
+  Result<int64_t> FoldedEventSeq();
 
   // ---- checks ----
 
