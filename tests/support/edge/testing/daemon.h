@@ -49,7 +49,7 @@ class DaemonUnderTest {
     o.cwd = dir_.path().string();
     process_ = std::make_unique<Process>(o);
     bool found = false;
-    notify_->WaitFor("READY=1", timeout, &found);
+    notify_->WaitFor("READY=1", timeout, &found, process_->pidfd());  // or until it exits
     return found;
   }
 

@@ -121,6 +121,8 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   pid_t pid() const { return pid_; }
+  // Readable once the process has ended (-1 when the kernel has no pidfd).
+  int pidfd() const { return pidfd_; }
   void Signal(int signo) { ::kill(pid_, signo); }
 
   // The exit code (or 128 + signal) once the process ends within `timeout`;
@@ -167,15 +169,25 @@ class NotifySocket {
   }
 
   // Receives until a datagram contains `needle`; returns all seen, in order,
-  // with `found` set. Gives up at the deadline.
-  std::vector<std::string> WaitFor(const std::string& needle, std::chrono::milliseconds timeout,
-                                   bool* found) {
+  // with `found` set. Gives up at the deadline, or once `ended` (a sender's
+  // pidfd, -1 for none) is readable and no datagram is left: a sender that
+  // exited says nothing more.
+  std::vector<std::string> WaitFor(const std::string& needle, std::chrono::milliseconds timeout, bool* found,
+                                   int ended = -1) {
     std::vector<std::string> seen;
     *found = false;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (ended >= 0) {
+        pollfd p[2] = {{fd_, POLLIN, 0}, {ended, POLLIN, 0}};
+        const int r = ::poll(p, 2, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (!(p[0].revents & POLLIN)) break;  // the sender ended with nothing left to read
+        left = std::chrono::milliseconds(0);
+      }
       auto m = Receive(left);
       if (!m) break;
       seen.push_back(*m);
