@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "edge/app/cli.h"
 #include "edge/app/config.h"
@@ -81,13 +82,20 @@ std::optional<int64_t> ParseInt(const std::string& text) {
     i = 1;
   }
   if (i == text.size()) return std::nullopt;
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   uint64_t v = 0;
   for (; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(text[i] - '0');
-    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    const auto d = static_cast<uint64_t>(text[i] - '0');
+    if (v > (kMax - d) / 10) return std::nullopt;  // checked before it could wrap
+    v = v * 10 + d;
   }
   return negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+}
+
+// True for an optional sign and digits: an integer, if a large one.
+bool IntegerDigits(const std::string& text) {
+  return AllDigits(!text.empty() && (text[0] == '+' || text[0] == '-') ? text.substr(1) : text);
 }
 
 // The byte offset of the first invalid UTF-8 sequence, or nullopt when `s` is
@@ -279,7 +287,8 @@ class ImportChecker {
   std::optional<int64_t> Int(Row& row, const char* field, const std::string& text, int64_t min, int64_t max) {
     auto v = ParseInt(text);
     if (!v) {
-      Bad(row, field, "must be an integer, got " + Shown(text));
+      Bad(row, field,
+          std::string(IntegerDigits(text) ? "is too large" : "must be an integer") + ", got " + Shown(text));
       return std::nullopt;
     }
     return Range(row, field, *v, min, max);
@@ -753,7 +762,19 @@ class Ctl {
 
   // Opens the store and the service; false (with the message printed) when
   // the database cannot be opened.
-  bool Open() {
+  // `bootstrap`: the command may create the database (import does, to set
+  // up a store without the OMS); the others need one that exists, so that a
+  // mistyped data_dir is named instead of answered from an empty store.
+  bool Open(bool bootstrap = false) {
+    std::error_code ec;
+    if (!bootstrap && !std::filesystem::exists(config_.DatabasePath(), ec)) {
+      std::fprintf(
+          io_.err,
+          "storeedgectl: no database at %s: is [store] data_dir right? (storeedged creates it at its "
+          "first start, inventory import when it bootstraps a store)\n",
+          config_.DatabasePath().c_str());
+      return false;
+    }
     auto st = OpenStoreForCtl(config_, clock_);
     if (!st.ok()) {
       std::fprintf(io_.err, "storeedgectl: %s\n", st.status().message().c_str());
@@ -880,7 +901,11 @@ class Ctl {
     }
     if (!a.values.count("--qty")) return Usage("adjust", "--qty N is required");
     auto qty = ParseInt(a.values["--qty"]);
-    if (!qty) return Usage("adjust", "--qty must be an integer, got " + Shown(a.values["--qty"]));
+    if (!qty) {
+      return Usage("adjust", std::string(IntegerDigits(a.values["--qty"]) ? "--qty is too large"
+                                                                          : "--qty must be an integer") +
+                                 ", got " + Shown(a.values["--qty"]));
+    }
     adj.qty = *qty;
     if (!a.values.count("--by"))
       return Usage("adjust", "--by ASSOCIATE_ID is required (who counted or found it)");
@@ -914,8 +939,20 @@ class Ctl {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
       return Fail("inventory import: " + path + ": is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail("inventory import: cannot open " + path + ": " + std::strerror(errno));
+    std::ifstream file_in(path, std::ios::binary);
+    if (!file_in) return Fail("inventory import: cannot open " + path + ": " + std::strerror(errno));
+    // A pipe (`import <(…)`, /dev/stdin) cannot be rewound after the format
+    // is sniffed: it is read into memory first.
+    std::istringstream piped;
+    std::istream* in_ptr = &file_in;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      std::ostringstream all;
+      all << file_in.rdbuf();
+      if (file_in.bad()) return Fail("inventory import: cannot read " + path + ": " + std::strerror(errno));
+      piped.str(std::move(all).str());
+      in_ptr = &piped;
+    }
+    std::istream& in = *in_ptr;
     const ImportFormat format = DetectImportFormat(path, in);
 
     ImportFile file;
@@ -943,7 +980,7 @@ class Ctl {
                    file.rows.size(), with_stock, path.c_str());
       return 0;
     }
-    if (!Open()) return 3;
+    if (!Open(/*bootstrap=*/true)) return 3;
 
     // One transaction for the whole file: the service's commands below become
     // savepoints of it, so a failure anywhere (or a crash) leaves the store as

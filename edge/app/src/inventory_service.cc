@@ -71,6 +71,20 @@ Status CheckText(const std::string& path, const std::string& s, size_t max_len) 
   return Status::Ok();
 }
 
+// A SKU names an item for good: the rules of storeedgectl inventory import.
+// " SKU-1" would be a new item beside SKU-1 (and zero it in a snapshot).
+Status CheckSku(const std::string& path, const std::string& s) {
+  EDGE_RETURN_IF_ERROR(CheckText(path, s, kMaxSku));
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F)
+      return Bad(path, "holds a control character (byte " + std::to_string(i + 1) + ")");
+  }
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  if (blank(s.front()) || blank(s.back())) return Bad(path, Shown(s) + " has spaces around it");
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> OptString(const json& o, const char* key, const std::string& prefix,
                                              size_t max_len) {
   const std::string path = Path(prefix, key);
@@ -167,6 +181,7 @@ Result<ChunkMessage> ParseChunk(const json& d) {
     EDGE_RETURN_IF_ERROR(RequireObject(it, p));
     store::SnapshotItemRecord r;
     INV_ASSIGN_OR_RETURN(r.sku, ReqString(it, "sku", p, kMaxSku));
+    EDGE_RETURN_IF_ERROR(CheckSku(Path(p, "sku"), r.sku));
     INV_ASSIGN_OR_RETURN(r.on_hand, ReqInt(it, "on_hand", p, 0, core::kMaxQuantity));
     INV_ASSIGN_OR_RETURN(r.safety_stock, OptInt(it, "safety_stock", p, 0, core::kMaxQuantity));
     INV_ASSIGN_OR_RETURN(auto gtin, OptString(it, "gtin", p, 14));
@@ -199,6 +214,7 @@ Result<DeltaMessage> ParseDelta(const json& d) {
   EDGE_RETURN_IF_ERROR(RequireObject(d, "data"));
   DeltaMessage m;
   INV_ASSIGN_OR_RETURN(m.sku, ReqString(d, "sku", "", kMaxSku));
+  EDGE_RETURN_IF_ERROR(CheckSku("sku", m.sku));
   INV_ASSIGN_OR_RETURN(m.delta, ReqInt(d, "delta", "", -core::kMaxQuantity, core::kMaxQuantity));
   INV_ASSIGN_OR_RETURN(m.reason, ReqString(d, "reason", "", kMaxReason));
   INV_ASSIGN_OR_RETURN(m.ref, OptString(d, "ref", "", kMaxId));
@@ -227,6 +243,7 @@ Result<IncomingMessage> ParseIncoming(const json& d) {
     const std::string p = "items[" + std::to_string(i) + "]";
     EDGE_RETURN_IF_ERROR(RequireObject(it, p));
     INV_ASSIGN_OR_RETURN(std::string sku, ReqString(it, "sku", p, kMaxSku));
+    EDGE_RETURN_IF_ERROR(CheckSku(Path(p, "sku"), sku));
     INV_ASSIGN_OR_RETURN(int64_t qty, ReqInt(it, "qty", p, 1, core::kMaxQuantity));
     if (!seen.insert(sku).second) return Bad(p + ".sku", Shown(sku) + " is listed twice");
     m.items.emplace_back(std::move(sku), qty);
@@ -365,6 +382,16 @@ Result<ChunkOutcome> InventoryService::ApplySnapshotChunk(const json& data,
       if (!pending) {
         // The on-hand effects of the node's events after as_of_store_seq are
         // re-applied from the ledger: those folded away cannot be.
+        // A cut after the node's last event would skip the replay of events
+        // the OMS cannot have heard (an OMS bug, or a node restored from an
+        // older backup): goods that left would count again.
+        INV_ASSIGN_OR_RETURN(int64_t last, store_.LastEventSeq());
+        if (m.as_of_store_seq > last) {
+          return Status::InvalidArgument(
+              std::string(kSnapshot) + ": as_of_store_seq: " + std::to_string(m.as_of_store_seq) +
+              " is above " + std::to_string(last) + ", the last event this node has produced; " + where +
+              " not applied");
+        }
         INV_ASSIGN_OR_RETURN(int64_t folded, repo_.FoldedEventSeq());
         if (m.as_of_store_seq < folded) {
           return Status::InvalidArgument(
@@ -470,7 +497,7 @@ Result<Applied> InventoryService::RecordIncoming(const json& data, const std::op
 Result<AdjustOutcome> InventoryService::Adjust(const Adjustment& a) {
   const std::string what = std::string("adjust ") + core::AdjustmentKindName(a.kind);
   auto bad = [&](const Status& s) { return s.WithContext(what); };
-  if (Status s = CheckText("sku", a.sku, kMaxSku); !s.ok()) return bad(s);
+  if (Status s = CheckSku("sku", a.sku); !s.ok()) return bad(s);
   if (Status s = CheckText("by", a.by, kMaxAssociate); !s.ok()) return bad(s);
   if (a.ref) {
     if (Status s = CheckText("ref", *a.ref, kMaxId); !s.ok()) return bad(s);
@@ -580,7 +607,7 @@ Status InventoryService::DefineLocation(const std::string& code, std::optional<i
 Status InventoryService::UpsertItem(const std::string& sku, const std::optional<std::string>& description,
                                     const std::vector<std::string>& gtins) {
   const std::string what = "upsert item";
-  if (Status s = CheckText("sku", sku, kMaxSku); !s.ok()) return s.WithContext(what);
+  if (Status s = CheckSku("sku", sku); !s.ok()) return s.WithContext(what);
   if (description && description->size() > kMaxDescription) {
     return Bad("description", "must be at most " + std::to_string(kMaxDescription) + " bytes, got " +
                                   std::to_string(description->size()))

@@ -4,11 +4,18 @@
 // database.
 #include "edge/app/ctl_inventory.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "edge/app/config.h"
 #include "edge/app/ctl_store.h"
@@ -278,6 +285,9 @@ TEST_F(CtlInventoryTest, EveryBadRowIsNamedAndNothingIsApplied) {
        "3: on_hand: must be >= 0, got -4"},
       {"on_hand not a number", "d.csv", std::string(kHeader) + good + "NEW-2,x,,3.5,,,\n",
        "3: on_hand: must be an integer, got '3.5'"},
+      // 2^64 + 4: wraps to 4 if the digits are not checked before they overflow.
+      {"on_hand too large", "d2.csv", std::string(kHeader) + good + "NEW-2,x,,18446744073709551620,,,\n",
+       "3: on_hand: is too large, got '18446744073709551620'"},
       {"missing sku", "e.csv", std::string(kHeader) + good + ",No sku,,1,,,\n", "3: sku: is missing"},
       {"over-long line", "f.csv",
        std::string(kHeader) + good + "NEW-2," + std::string(70000, 'x') + ",,1,,,\n" + "NEW-3,ok,,,,,\n",
@@ -575,6 +585,10 @@ TEST_F(CtlInventoryTest, AdjustErrorsAreTheServicesOrUsage) {
       {{"MUG-1", "--kind", "count", "--qty", "many", "--by", "ana"},
        2,
        "storeedgectl: inventory adjust: --qty must be an integer, got 'many' (see inventory --help)\n"},
+      {{"MUG-1", "--kind", "found", "--qty", "18446744073709551625", "--by", "ana"},
+       2,
+       "storeedgectl: inventory adjust: --qty is too large, got '18446744073709551625' (see inventory "
+       "--help)\n"},
       {{"MUG-1", "--kind", "count", "--qty", "1"},
        2,
        "storeedgectl: inventory adjust: --by ASSOCIATE_ID is required (who counted or found it) (see "
@@ -611,6 +625,51 @@ TEST_F(CtlInventoryTest, UsageErrors) {
                              ": No such file or directory\n");
   // A usage error does not create the data dir.
   EXPECT_FALSE(std::filesystem::exists(config_.store.data_dir));
+}
+
+// A pipe cannot be rewound after its format is sniffed: `import <(…)` and
+// /dev/stdin are read whole first. A real FIFO, written by another thread.
+TEST_F(CtlInventoryTest, AFileFromAPipeImportsWithItsFirstByte) {
+  for (const std::string& content :
+       {std::string("sku,on_hand\nPIPE-1,3\n"), std::string("{\"sku\":\"PIPE-2\",\"on_hand\":4}\n")}) {
+    const std::string fifo = dir_.File("stock");
+    std::filesystem::remove(fifo);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+    std::thread writer([&] {
+      const int fd = ::open(fifo.c_str(), O_WRONLY);  // until a reader opens it
+      if (fd < 0) return;
+      EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+      ::close(fd);
+    });
+    auto r = Run({"import", fifo});
+    // Should the import never have opened the pipe, this lets the writer end.
+    const int unblock = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    writer.join();
+    if (unblock >= 0) ::close(unblock);
+    EXPECT_EQ(r.code, 0) << r.err;
+  }
+  EXPECT_EQ(Show("PIPE-1")["on_hand"], 3);
+  EXPECT_EQ(Show("PIPE-2")["on_hand"], 4);
+}
+
+// show, search and adjust answer from an existing database only: a mistyped
+// data_dir is named, not answered from a new, empty store.
+TEST_F(CtlInventoryTest, ReadsAndAdjustmentsNeedAnExistingDatabase) {
+  config_.store.data_dir = dir_.File("typo/var");
+  const std::string expected = "storeedgectl: no database at " + config_.DatabasePath() +
+                               ": is [store] data_dir right? (storeedged creates it at its first start, "
+                               "inventory import when it bootstraps a store)\n";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"show", "MUG-1"},
+        {"search", "mug"},
+        {"adjust", "MUG-1", "--kind", "found", "--qty", "1", "--by", "ana"}}) {
+    auto r = Run(args);
+    EXPECT_EQ(r.code, 3) << args[0];
+    EXPECT_EQ(r.err, expected) << args[0];
+  }
+  EXPECT_FALSE(std::filesystem::exists(config_.DatabasePath()));
+  Import("boot.csv", "sku,on_hand\nMUG-1,2\n");  // import bootstraps the store
+  EXPECT_EQ(Show("MUG-1")["on_hand"], 2);
 }
 
 }  // namespace

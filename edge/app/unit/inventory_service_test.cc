@@ -157,25 +157,33 @@ TEST_F(InventoryServiceTest, SnapshotReplaysOwnEventsAfterAsOfAndLaterDeltas) {
 }
 
 TEST_F(InventoryServiceTest, ContradictingChunksAreRefusedAndNothingApplied) {
-  ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("s1", 4, 1, 3, {Item("A", 1)})), ChunkOutcome::kStaged);
+  Seed({Item("A", 1)});  // the node's event 1: inventory.snapshot_applied
+  ASSERT_EQ(*store_->LastEventSeq(), 1);
+  ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("s1", 1, 1, 3, {Item("A", 1)})), ChunkOutcome::kStaged);
   const std::string before = Fingerprint();
-  auto count = svc_->ApplySnapshotChunk(Chunk("s1", 4, 2, 4, {Item("B", 1)}));
+  auto count = svc_->ApplySnapshotChunk(Chunk("s1", 1, 2, 4, {Item("B", 1)}));
   EXPECT_EQ(
       count.status().message(),
       "inventory.snapshot: chunks: 4 differs from 3 given by the earlier chunks of snapshot 's1'; chunk not "
       "applied");
-  auto as_of = svc_->ApplySnapshotChunk(Chunk("s1", 5, 2, 3, {Item("B", 1)}));
+  auto as_of = svc_->ApplySnapshotChunk(Chunk("s1", 0, 2, 3, {Item("B", 1)}));
   EXPECT_EQ(
       as_of.status().message(),
-      "inventory.snapshot: as_of_store_seq: 5 differs from 4 given by the earlier chunks of snapshot 's1'; "
+      "inventory.snapshot: as_of_store_seq: 0 differs from 1 given by the earlier chunks of snapshot 's1'; "
       "chunk not applied");
-  auto other = svc_->ApplySnapshotChunk(Chunk("s1", 4, 1, 3, {Item("A", 2)}));
+  auto other = svc_->ApplySnapshotChunk(Chunk("s1", 1, 1, 3, {Item("A", 2)}));
   EXPECT_EQ(
       other.status().message(),
       "inventory.snapshot: chunk 1 of snapshot 's1' was received before with different items; chunk not "
       "applied");
-  auto beyond = svc_->ApplySnapshotChunk(Chunk("s1", 4, 4, 3, {Item("B", 1)}));
+  auto beyond = svc_->ApplySnapshotChunk(Chunk("s1", 1, 4, 3, {Item("B", 1)}));
   EXPECT_EQ(beyond.status().message(), "inventory.snapshot: chunk: must be <= chunks (3), got 4");
+  // A cut after the node's last event: it would skip the replay of goods
+  // that left since the real cut, and count them again.
+  auto ahead = svc_->ApplySnapshotChunk(Chunk("s2", 2, 1, 1, {Item("A", 9)}));
+  EXPECT_EQ(ahead.status().message(),
+            "inventory.snapshot: as_of_store_seq: 2 is above 1, the last event this node has produced; "
+            "snapshot 's2' not applied");
   EXPECT_EQ(Fingerprint(), before);
 }
 
@@ -571,6 +579,14 @@ TEST_F(InventoryServiceTest, BadInputIsRefusedWithAClearErrorAndNothingApplied) 
          return chunk({{{"on_hand", 3}}});
        },
        "inventory.snapshot: items[0].sku: is missing"},
+      {[&] {
+         return chunk({Item("A", 1), Item(" A", 3)});
+       },
+       "inventory.snapshot: items[1].sku: ' A' has spaces around it"},
+      {[&] {
+         return svc_->ApplyDelta({{"sku", "A\n"}, {"delta", 1}, {"reason", "receipt"}}).status();
+       },
+       "inventory.delta: sku: holds a control character (byte 2)"},
       {[&] {
          return chunk({{{"sku", huge}, {"on_hand", 3}}});
        },
