@@ -28,11 +28,11 @@
 //
 // Usage: inventory_bench [--skus N] [--chunks N] [--reservations N] [--ledger N]
 //                        [--dir D] [--checkpoint thread|inline]
-//                        [--only snapshot|FULL|NORMAL|fold] [--profile]
+//                        [--only snapshot|FULL|NORMAL|fold] [--unlocated] [--profile]
 // Defaults: 1,000,000 SKUs, 200 chunks, 2,000 reservations, 1,000,000 ledger
-// rows, $TMPDIR, the
-// WAL checkpointed from a thread of its own as storeedged does (inline: by
-// SQLite inside the commit that fills it).
+// rows, $TMPDIR, the WAL checkpointed from a thread of its own as storeedged
+// does (inline: by SQLite inside the commit that fills it), snapshot items
+// with a location each (--unlocated: none, as an OMS without bins sends).
 // Build it in a release tree: -DCMAKE_BUILD_TYPE=Release -DSTOREEDGE_BENCH=ON.
 #include <sqlite3.h>
 #include <unistd.h>
@@ -67,6 +67,7 @@ struct Args {
   int64_t ledger = 1'000'000;
   std::string dir;
   bool profile = false;
+  bool unlocated = false;         // --unlocated: snapshot items name no location (an OMS without bins)
   bool thread_checkpoint = true;  // --checkpoint thread (storeedged's) or inline (SQLite's own)
   std::string only;               // --only snapshot|FULL|NORMAL|fold: one phase (for a profiler)
 };
@@ -257,7 +258,9 @@ void BenchSnapshot(const Args& a, const std::vector<Row>& rows) {
     json items = json::array();
     for (int64_t i = c * per; i < std::min(a.skus, (c + 1) * per); ++i) {
       const Row& r = rows[static_cast<size_t>(i)];
-      items.push_back({{"sku", r.sku}, {"on_hand", r.on_hand}, {"location", r.location}, {"gtin", r.gtin}});
+      json item = {{"sku", r.sku}, {"on_hand", r.on_hand}, {"gtin", r.gtin}};
+      if (!a.unlocated) item["location"] = r.location;
+      items.push_back(std::move(item));
     }
     chunks.push_back({{"snapshot_id", "bench-1"},
                       {"as_of_store_seq", 0},
@@ -669,6 +672,10 @@ int main(int argc, char** argv) {
       a.profile = true;
       continue;
     }
+    if (flag == "--unlocated") {
+      a.unlocated = true;
+      continue;
+    }
     if (i + 1 >= argc) Die("missing value for " + flag);
     const std::string v = argv[++i];
     if (flag == "--skus") {
@@ -688,7 +695,7 @@ int main(int argc, char** argv) {
     } else {
       Die("unknown flag or value " + flag + " " + v +
           " (--skus N --chunks N --reservations N --ledger N --dir D --checkpoint thread|inline --only "
-          "snapshot|FULL|NORMAL|fold --profile)");
+          "snapshot|FULL|NORMAL|fold --unlocated --profile)");
     }
   }
   if (a.skus < 1 || a.chunks < 1 || a.chunks > a.skus || a.reservations < 1 || a.ledger < 10)

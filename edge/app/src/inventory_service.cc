@@ -418,6 +418,7 @@ Result<ChunkOutcome> InventoryService::ApplySnapshotChunk(const json& data,
             .Kv("items", stats.items)
             .Kv("changed", stats.ledger_rows)
             .Kv("replayed", stats.replayed)
+            .Kv("totals_only", stats.totals_only)
             .Kv("event_seq", seq);
         outcome = ChunkOutcome::kSnapshotApplied;
       }

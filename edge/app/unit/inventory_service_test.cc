@@ -130,6 +130,47 @@ TEST_F(InventoryServiceTest, SnapshotTakesEffectOnlyWhenEveryChunkIsIn) {
   ExpectConsistent();
 }
 
+// An OMS that keeps no bins sends totals only. Such a snapshot sets each
+// SKU's total and keeps the store's bins: an increase goes unlocated, a
+// decrease is taken as a delta's is (unlocated first, then bins in walk
+// order). One that names any location replaces per location, as before.
+TEST_F(InventoryServiceTest, ASnapshotOfTotalsOnlyKeepsTheStoresBins) {
+  ASSERT_TRUE(svc_->DefineLocation("A-01-01", 1).ok());
+  ASSERT_TRUE(svc_->DefineLocation("B-02-01", 2).ok());
+  Seed({Item("A", 5, "A-01-01"), Item("A", 3, "B-02-01"), Item("A", 2), Item("B", 4, "B-02-01"),
+        Item("C", 1, "A-01-01")});
+  auto where = [&](const std::string& sku) {
+    std::string out;
+    auto v = svc_->BySku(sku);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    if (!v.ok()) return out;
+    for (const auto& l : v->locations)
+      out += (l.location.code.empty() ? "-" : l.location.code) + ":" + std::to_string(l.qty) + " ";
+    return out;
+  };
+  // A up 2: unlocated. B to 0: its bin empties. C unchanged: its bin
+  // stays. D new: unlocated.
+  ASSERT_EQ(*svc_->ApplySnapshotChunk(
+                Chunk("t1", 1, 1, 1, {Item("A", 12), Item("B", 0), Item("C", 1), Item("D", 3)})),
+            ChunkOutcome::kSnapshotApplied);
+  EXPECT_EQ(where("A"), "-:4 A-01-01:5 B-02-01:3 ");
+  EXPECT_EQ(where("B"), "");
+  EXPECT_EQ(where("C"), "A-01-01:1 ");
+  EXPECT_EQ(where("D"), "-:3 ");
+  // A down 7: the 4 unlocated first, then 3 from A-01-01 (walk order 1).
+  ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("t2", 2, 1, 1, {Item("A", 5), Item("C", 1), Item("D", 3)})),
+            ChunkOutcome::kSnapshotApplied);
+  EXPECT_EQ(where("A"), "A-01-01:2 B-02-01:3 ");
+  EXPECT_EQ(Figures("A").on_hand, 5);
+  // One located item makes it a snapshot per location: C leaves its bin.
+  ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("t3", 3, 1, 1, {Item("A", 5, "A-01-01"), Item("C", 1)})),
+            ChunkOutcome::kSnapshotApplied);
+  EXPECT_EQ(where("A"), "A-01-01:5 ");
+  EXPECT_EQ(where("C"), "-:1 ");
+  EXPECT_EQ(Figures("D").on_hand, 0);
+  ExpectConsistent();
+}
+
 TEST_F(InventoryServiceTest, SnapshotReplaysOwnEventsAfterAsOfAndLaterDeltas) {
   Seed({Item("A", 10), Item("B", 10)});
   // Own event: 2 damaged (seq s_damage). The central side has seen it when it

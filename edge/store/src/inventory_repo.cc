@@ -530,6 +530,46 @@ Result<SnapshotApplyStats> InventoryRepo::ApplySnapshot(Transaction& txn, const 
           " UNION ALL SELECT sku, location, -qty FROM main.stock"
           ") GROUP BY sku, location HAVING sum(q) <> 0",
           [&](Statement& s) { s.Bind(1, id).Bind(2, p.as_of_store_seq).Bind(3, p.ledger_mark); }));
+  // A snapshot that names no location at all comes from an OMS that keeps
+  // no bins: it sets each SKU's total, and the store's bins are kept. Per
+  // SKU, the change of total goes to the unlocated stock when it is an
+  // increase, and is taken as a delta's decrease is (core::PlanDecrease:
+  // unlocated stock while positive, then bins in walk order, the rest
+  // unlocated) when it is a decrease.
+  {
+    auto st = db.Cached(
+        "SELECT NOT EXISTS (SELECT 1 FROM snapshot_items WHERE snapshot_id = ?1 AND location <> '')");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, id);
+    auto row = (*st)->Step();
+    if (!row.ok()) return row.status();
+    stats.totals_only = (*st)->Int64(0) == 1;
+  }
+  if (stats.totals_only) {
+    EDGE_RETURN_IF_ERROR(db.Exec(
+        "CREATE TEMP TABLE IF NOT EXISTS snap_total (sku TEXT NOT NULL PRIMARY KEY, d INTEGER NOT NULL) "
+        "WITHOUT ROWID;"
+        "DELETE FROM temp.snap_total;"
+        "INSERT INTO temp.snap_total (sku, d) SELECT sku, sum(d) FROM temp.snap_diff GROUP BY sku "
+        "HAVING sum(d) <> 0;"
+        "DELETE FROM temp.snap_diff;"
+        "INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, '', d FROM temp.snap_total WHERE d > 0;"));
+    EDGE_RETURN_IF_ERROR(run(
+        "INSERT INTO temp.snap_diff (sku, location, d) SELECT sku, location, -sum(n) FROM ("
+        " SELECT sku, location, min(q, max(0, take - (cum - q))) AS n FROM ("
+        "  SELECT s.sku, s.location, max(s.qty, 0) AS q, -t.d AS take, sum(max(s.qty, 0)) OVER (PARTITION BY "
+        "s.sku ORDER BY s.location <> '', l.walk_order IS NULL, l.walk_order, s.location ROWS UNBOUNDED "
+        "PRECEDING) AS cum"
+        "  FROM temp.snap_total t JOIN main.stock s ON s.sku = t.sku LEFT JOIN locations l ON l.code = "
+        "s.location"
+        "  WHERE t.d < 0)"
+        " UNION ALL SELECT t.sku, '', -t.d - coalesce((SELECT sum(max(qty, 0)) FROM main.stock s WHERE s.sku "
+        "= "
+        "t.sku), 0) FROM temp.snap_total t WHERE t.d < 0"
+        ") WHERE n > 0 GROUP BY sku, location",
+        [](Statement&) {}));
+    EDGE_RETURN_IF_ERROR(db.Exec("DELETE FROM temp.snap_total;"));
+  }
   // On-hand of the SKUs the store knows, before the new ones are inserted
   // (for a first snapshot, a lookup in an empty table per SKU).
   EDGE_RETURN_IF_ERROR(

@@ -41,7 +41,9 @@
 //    arrived: the inventory stream is applied in order, so these were sent
 //    after the snapshot was cut. (Deltas before the first chunk, and the
 //    differences earlier snapshots made, are in the snapshot already.)
-// Reserved is never touched by a snapshot.
+// Reserved is never touched by a snapshot. A snapshot that names no
+// location at all (an OMS that keeps no bins) sets each SKU's total the same
+// way and keeps the store's bins (InventoryRepo::ApplySnapshot).
 //
 // Locations. A delta names no location: an increase goes to the unlocated
 // bucket (location ""), a decrease is taken by core::PlanDecrease (unlocated

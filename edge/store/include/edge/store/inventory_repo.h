@@ -116,9 +116,10 @@ struct PendingSnapshot {
 };
 
 struct SnapshotApplyStats {
-  int64_t items = 0;        // staged item rows
-  int64_t ledger_rows = 0;  // (sku, location) pairs whose on-hand changed
-  int64_t replayed = 0;     // ledger rows whose on-hand effect was re-applied
+  int64_t items = 0;         // staged item rows
+  int64_t ledger_rows = 0;   // (sku, location) pairs whose on-hand changed
+  int64_t replayed = 0;      // ledger rows whose on-hand effect was re-applied
+  bool totals_only = false;  // the snapshot named no location: totals set, bins kept
 };
 
 // What one call of InventoryRepo::FoldLedger did.
@@ -216,8 +217,10 @@ class InventoryRepo {
   // snapshot does not include — 'local' rows with event_seq > as_of_store_seq
   // and 'delta' rows written after its first chunk arrived — and every
   // difference is one ledger row (origin 'snapshot', ref snapshot_id,
-  // event_seq). Safety stock, descriptions and barcodes given are set. The
-  // staging rows are deleted and the snapshot recorded as applied.
+  // event_seq). A snapshot that names no location at all sets totals per
+  // SKU the same way and keeps the store's bins: an increase goes
+  // unlocated, a decrease is taken as core::PlanDecrease takes one. Safety stock, descriptions and barcodes
+  // given are set. The staging rows are deleted and the snapshot recorded as applied.
   Result<SnapshotApplyStats> ApplySnapshot(Transaction& txn, const PendingSnapshot& snapshot,
                                            int64_t event_seq);
   // Deletes snapshots whose last chunk arrived before `before_ms`. Returns
