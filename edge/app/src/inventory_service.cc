@@ -351,8 +351,16 @@ Result<ChunkOutcome> InventoryService::ApplySnapshotChunk(const json& data,
   INV_ASSIGN_OR_RETURN(auto txn, store::Transaction::Begin(store_.db()));
   const std::string where = "snapshot " + Shown(m.snapshot_id);
   ChunkOutcome outcome = ChunkOutcome::kStaged;
-  INV_ASSIGN_OR_RETURN(bool applied_before, repo_.SnapshotApplied(m.snapshot_id));
-  if (applied_before) {
+  INV_ASSIGN_OR_RETURN(auto applied_as_of, repo_.AppliedSnapshotAsOf(m.snapshot_id));
+  if (applied_as_of) {
+    // A late copy of a chunk of it: no effect. Another cut under the same
+    // id would be lost without a word: refused, so the OMS hears of it.
+    if (*applied_as_of != m.as_of_store_seq) {
+      return Status::InvalidArgument(std::string(kSnapshot) +
+                                     ": as_of_store_seq: " + std::to_string(m.as_of_store_seq) +
+                                     " differs from " + std::to_string(*applied_as_of) + " of " + where +
+                                     ", applied before; a new snapshot needs a new snapshot_id");
+    }
     outcome = ChunkOutcome::kSnapshotAlreadyApplied;
   } else {
     INV_ASSIGN_OR_RETURN(auto idle, repo_.DiscardSnapshotsIdleSince(

@@ -376,7 +376,7 @@ class InventoryProperty : public ::testing::Test {
     ApplyPlanToModel(p, st);
     const std::string id = p.id;
     m_.staging.erase(id);
-    applied_.push_back(id);
+    applied_.emplace_back(id, p.as_of);
     plans_.erase(id);
   }
 
@@ -431,11 +431,23 @@ class InventoryProperty : public ::testing::Test {
 
   void StepResendAppliedChunk() {
     if (applied_.empty()) return;
-    const std::string id = Pick(applied_);
-    auto r = svc_->ApplySnapshotChunk(
-        {{"snapshot_id", id}, {"as_of_store_seq", 0}, {"chunk", 1}, {"chunks", 1}, {"items", json::array()}});
+    const auto& [id, as_of] = Pick(applied_);
+    auto r = svc_->ApplySnapshotChunk({{"snapshot_id", id},
+                                       {"as_of_store_seq", as_of},
+                                       {"chunk", 1},
+                                       {"chunks", 1},
+                                       {"items", json::array()}});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(*r, ChunkOutcome::kSnapshotAlreadyApplied);
+    // The same id with another cut: refused, nothing changes.
+    const std::string before = Fingerprint();
+    auto other = svc_->ApplySnapshotChunk({{"snapshot_id", id},
+                                           {"as_of_store_seq", as_of + 1},
+                                           {"chunk", 1},
+                                           {"chunks", 1},
+                                           {"items", json::array()}});
+    EXPECT_FALSE(other.ok());
+    EXPECT_EQ(Fingerprint(), before);
   }
 
   void StepDelta() {
@@ -808,7 +820,7 @@ class InventoryProperty : public ::testing::Test {
   std::unique_ptr<InventoryService> svc_;
   Model m_;
   std::map<std::string, Plan> plans_;
-  std::vector<std::string> applied_;
+  std::vector<std::pair<std::string, int64_t>> applied_;  // snapshot id, as_of_store_seq
   std::map<std::string, int> stats_;
   int next_snapshot_ = 0;
   int next_order_ = 0;

@@ -126,6 +126,11 @@ TEST_F(InventoryServiceTest, SnapshotTakesEffectOnlyWhenEveryChunkIsIn) {
   const std::string before = Fingerprint();
   ASSERT_EQ(*svc_->ApplySnapshotChunk(Chunk("s1", 0, 2, 3, {Item("B", 2)})),
             ChunkOutcome::kSnapshotAlreadyApplied);
+  // Another cut under an id applied before would be lost without a word.
+  auto reused = svc_->ApplySnapshotChunk(Chunk("s1", 1, 1, 1, {Item("B", 7)}));
+  EXPECT_EQ(reused.status().message(),
+            "inventory.snapshot: as_of_store_seq: 1 differs from 0 of snapshot 's1', applied before; a new "
+            "snapshot needs a new snapshot_id");
   EXPECT_EQ(Fingerprint(), before);
   ExpectConsistent();
 }

@@ -392,6 +392,15 @@ Result<bool> InventoryRepo::SnapshotApplied(const std::string& snapshot_id) {
   return st.Step();
 }
 
+Result<std::optional<int64_t>> InventoryRepo::AppliedSnapshotAsOf(const std::string& snapshot_id) {
+  EDGE_CACHED(st, db_, "SELECT as_of_store_seq FROM snapshots_applied WHERE snapshot_id = ?1");
+  st.Bind(1, snapshot_id);
+  auto row = st.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(st.Int64(0));
+}
+
 Result<std::optional<PendingSnapshot>> InventoryRepo::FindPendingSnapshot(const std::string& snapshot_id) {
   EDGE_CACHED(st, db_,
               "SELECT chunks, as_of_store_seq, ledger_mark, first_received, last_received, "
