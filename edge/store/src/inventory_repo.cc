@@ -386,12 +386,6 @@ Status InventoryRepo::UpdateReservation(Transaction& txn, const ReservationRecor
 
 // ---- snapshots ----
 
-Result<bool> InventoryRepo::SnapshotApplied(const std::string& snapshot_id) {
-  EDGE_CACHED(st, db_, "SELECT 1 FROM snapshots_applied WHERE snapshot_id = ?1");
-  st.Bind(1, snapshot_id);
-  return st.Step();
-}
-
 Result<std::optional<int64_t>> InventoryRepo::AppliedSnapshotAsOf(const std::string& snapshot_id) {
   EDGE_CACHED(st, db_, "SELECT as_of_store_seq FROM snapshots_applied WHERE snapshot_id = ?1");
   st.Bind(1, snapshot_id);

@@ -232,7 +232,7 @@ TEST_F(InventoryRepoTest, SnapshotReplacesOnHandAndReplaysWhatItCannotHold) {
   EXPECT_EQ(Figures("D").on_hand, 5);
   EXPECT_EQ((*repo_->FindItem("A"))->description, "Trail shoe");
   EXPECT_EQ(**repo_->SkuForGtin("00012345678905"), "A");
-  EXPECT_TRUE(*repo_->SnapshotApplied("snap-1"));
+  EXPECT_TRUE(repo_->AppliedSnapshotAsOf("snap-1")->has_value());
   EXPECT_FALSE(repo_->FindPendingSnapshot("snap-1")->has_value());
   EXPECT_EQ(Count("snapshot_items") + Count("snapshot_chunks"), 0);
   auto ledger = repo_->LedgerOf("A");
@@ -318,6 +318,14 @@ class LedgerFoldTest : public InventoryRepoTest {
     EXPECT_TRUE(txn->Commit().ok());
     return r;
   }
+  // Records a snapshot as applied with its cut, as ApplySnapshot leaves it.
+  void Applied(const std::string& id, int64_t as_of, int64_t event_seq) {
+    ASSERT_TRUE(store_->db()
+                    .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
+                          "VALUES ('" +
+                          id + "', " + std::to_string(as_of) + ", 0, " + std::to_string(event_seq) + ")")
+                    .ok());
+  }
   // sku/location: d_on_hand/d_reserved of the carried-forward rows, by SKU.
   std::string Carried() {
     auto st = store_->db().Prepare(
@@ -362,10 +370,7 @@ TEST_F(LedgerFoldTest, OldRowsBecomeOneCarriedRowPerSkuAndLocation) {
     ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 0, 1, LedgerOrigin::kLocal, 5), "reserve")).ok());
     ASSERT_TRUE(repo_->InsertReservation(t, Reservation("O2", "1", "A", 1)).ok());
   });
-  ASSERT_TRUE(store_->db()
-                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
-                        "VALUES ('snap-0', 2, 0, 4)")
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(Applied("snap-0", 2, 4));
   clock_.Advance(48h);
   InTxn([&](Transaction& t) {
     ASSERT_TRUE(repo_->Apply(t, With(Change("A", "L1", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
@@ -398,10 +403,7 @@ TEST_F(LedgerFoldTest, OldRowsBecomeOneCarriedRowPerSkuAndLocation) {
   ExpectConsistent();
 
   // Once a snapshot tells seq 5, its row folds too; and the whole thing survives a reopen.
-  ASSERT_TRUE(store_->db()
-                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
-                        "VALUES ('snap-1', 5, 0, 6)")
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(Applied("snap-1", 5, 6));
   clock_.Advance(48h);
   InTxn([&](Transaction& t) {
     ASSERT_TRUE(repo_->Apply(t, With(Change("C", "", 1, 0, LedgerOrigin::kDelta, {}), "receipt")).ok());
@@ -420,10 +422,7 @@ TEST_F(LedgerFoldTest, RowsAPendingSnapshotReplaysAreKept) {
     ASSERT_TRUE(repo_->Apply(t, With(Change("A", "", -2, 0, LedgerOrigin::kLocal, 2), "consume")).ok());
   });
   // An applied snapshot told seq 2, but one being received was cut at seq 1.
-  ASSERT_TRUE(store_->db()
-                  .Exec("INSERT INTO snapshots_applied (snapshot_id, as_of_store_seq, applied, event_seq) "
-                        "VALUES ('snap-0', 2, 0, 3)")
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(Applied("snap-0", 2, 3));
   InTxn([&](Transaction& t) {
     ASSERT_TRUE(repo_->BeginSnapshot(t, "snap-1", 2, /*as_of_store_seq=*/1).ok());
     ASSERT_TRUE(repo_->StageChunk(t, "snap-1", 1, "d1", {{"A", "", 9, {}, {}, {}}}).ok());

@@ -292,7 +292,7 @@ TEST(MigrationFixtures, ASnapshotHalfReceivedBeforeTheUpgradeCompletesAfterIt) {
               sku2);
     EXPECT_EQ(*db.QueryText("SELECT sku FROM barcodes WHERE gtin14 = '00012345678905'"), "SKU-1");
     EXPECT_EQ(*db.QueryText("SELECT description FROM items WHERE sku = 'SKU-1'"), "Trail shoe, size 42");
-    EXPECT_TRUE(*repo.SnapshotApplied("snap-2"));
+    EXPECT_TRUE(repo.AppliedSnapshotAsOf("snap-2")->has_value());
     EXPECT_FALSE(repo.FindPendingSnapshot("snap-2")->has_value());
     EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM snapshot_items") +
                   *db.QueryInt("SELECT count(*) FROM snapshot_chunks"),

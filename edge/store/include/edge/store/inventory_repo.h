@@ -199,7 +199,6 @@ class InventoryRepo {
 
   // ---- snapshots ----
 
-  Result<bool> SnapshotApplied(const std::string& snapshot_id);
   // The as_of_store_seq an applied snapshot had, or nullopt when it was not applied.
   Result<std::optional<int64_t>> AppliedSnapshotAsOf(const std::string& snapshot_id);
   Result<std::optional<PendingSnapshot>> FindPendingSnapshot(const std::string& snapshot_id);
